@@ -1,0 +1,116 @@
+import { RingQueue } from './internal/RingQueue.js';
+
+/** Something scheduled that can still be called off. */
+export interface Cancellable {
+  /** Returns true when the task had not run yet and now never will. */
+  cancel(): boolean;
+}
+
+/**
+ * Time and delayed tasks, injected so that tests drive time by hand (see `ManualScheduler` in the
+ * testkit) and nothing in Engram reads the wall clock directly.
+ */
+export interface Scheduler {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Runs `task` once, `delayMs` from now (0 or less: as soon as possible, never synchronously). */
+  schedule(delayMs: number, task: () => void): Cancellable;
+}
+
+interface Task extends Cancellable {
+  readonly dueAt: number;
+  readonly run: () => void;
+  pending: boolean;
+}
+
+/** Tasks scheduled with the same delay fall due in the order they were scheduled. */
+interface Lane {
+  readonly delayMs: number;
+  readonly tasks: RingQueue<Task>;
+  live: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * The real clock. Tasks with the same delay (every `ask` with a 3 s timeout, say) share one lane
+ * and one Node timer, armed for the lane's oldest task: scheduling and cancelling are then O(1)
+ * without a setTimeout/clearTimeout pair per task. A lane's timer keeps the process alive only while
+ * it holds a pending task.
+ */
+export class SystemScheduler implements Scheduler {
+  private readonly lanes = new Map<number, Lane>();
+
+  /**
+   * @param onTaskError called when a task throws (the other due tasks still run); by default the
+   *   error is rethrown from a microtask, as from a plain setTimeout callback. ActorSystem logs it.
+   */
+  constructor(
+    private readonly onTaskError: (error: unknown) => void = (error) =>
+      queueMicrotask(() => {
+        throw error;
+      }),
+  ) {}
+
+  now(): number {
+    return Date.now();
+  }
+
+  schedule(delayMs: number, run: () => void): Cancellable {
+    const delay = Math.max(0, Math.ceil(delayMs));
+    let lane = this.lanes.get(delay);
+    if (lane === undefined) {
+      lane = { delayMs: delay, tasks: new RingQueue<Task>(), live: 0, timer: undefined };
+      this.lanes.set(delay, lane);
+    }
+    const owner = lane;
+    const task: Task = {
+      dueAt: Date.now() + delay,
+      run,
+      pending: true,
+      cancel: () => {
+        if (!task.pending) return false;
+        task.pending = false;
+        if (--owner.live === 0) owner.timer?.unref();
+        this.dropCancelled(owner);
+        return true;
+      },
+    };
+    lane.tasks.push(task);
+    if (++lane.live === 1) lane.timer?.ref();
+    if (lane.timer === undefined) this.arm(lane, delay);
+    return task;
+  }
+
+  private arm(lane: Lane, inMs: number): void {
+    lane.timer = setTimeout(() => this.fire(lane), Math.max(0, inMs));
+    if (lane.live === 0) lane.timer.unref();
+  }
+
+  private fire(lane: Lane): void {
+    lane.timer = undefined;
+    const now = Date.now();
+    for (let head = lane.tasks.peek(); head !== undefined; head = lane.tasks.peek()) {
+      if (head.pending && head.dueAt > now) break;
+      lane.tasks.shift();
+      if (!head.pending) continue;
+      head.pending = false;
+      lane.live--;
+      try {
+        head.run();
+      } catch (error) {
+        this.onTaskError(error);
+      }
+    }
+    const next = lane.tasks.peek();
+    if (next !== undefined) this.arm(lane, next.dueAt - now);
+    else this.lanes.delete(lane.delayMs);
+  }
+
+  /** Cancelled tasks at the head are dropped at once; elsewhere when they reach it or pile up. */
+  private dropCancelled(lane: Lane): void {
+    while (lane.tasks.peek()?.pending === false) lane.tasks.shift();
+    if (lane.tasks.size > 1024 && lane.tasks.size > 4 * lane.live) {
+      for (const task of lane.tasks.drain()) if (task.pending) lane.tasks.push(task);
+    }
+  }
+}
