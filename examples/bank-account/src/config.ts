@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { EngramError } from '@engram/core';
+
+export type StoreConfig =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema?: string };
+
+export interface AppConfig {
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  readonly host: string;
+  readonly store: StoreConfig;
+  /** How long a request waits for an account's answer before it gets a 503. */
+  readonly askTimeoutMs: number;
+}
+
+/** An environment variable with a value the app cannot use; names the variable and the value. */
+export class InvalidConfig extends EngramError {
+  override readonly name = 'InvalidConfig';
+
+  constructor(
+    readonly variable: string,
+    readonly value: string,
+    requirement: string,
+  ) {
+    super(`${variable} must be ${requirement}, got ${JSON.stringify(value)}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The app's settings from environment variables:
+ *   PORT (default 3000), HOST (default 127.0.0.1), ASK_TIMEOUT_MS (default 5000),
+ *   DATA_DIR (default ./data, relative to `cwd`): the SQLite file is DATA_DIR/engram.db;
+ *   ENGRAM_POSTGRES_URL: use PostgreSQL instead of SQLite; ENGRAM_POSTGRES_SCHEMA (default public).
+ */
+export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
+  const postgresUrl = nonEmpty(env, 'ENGRAM_POSTGRES_URL');
+  const schema = nonEmpty(env, 'ENGRAM_POSTGRES_SCHEMA');
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+    throw new InvalidConfig('ENGRAM_POSTGRES_SCHEMA', schema, 'lowercase letters, digits and _, not starting with a digit');
+  }
+  if (schema !== undefined && postgresUrl === undefined) {
+    throw new InvalidConfig('ENGRAM_POSTGRES_SCHEMA', schema, 'used together with ENGRAM_POSTGRES_URL');
+  }
+  const store: StoreConfig =
+    postgresUrl === undefined
+      ? { kind: 'sqlite', path: resolve(cwd, nonEmpty(env, 'DATA_DIR') ?? 'data', 'engram.db') }
+      : { kind: 'postgres', connectionString: postgresUrl, ...(schema === undefined ? {} : { schema }) };
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65_535),
+    host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
+    store,
+    askTimeoutMs: integer(env, 'ASK_TIMEOUT_MS', 5000, 1, 600_000),
+  };
+}
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const text = nonEmpty(env, name);
+  if (text === undefined) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new InvalidConfig(name, text, `an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** Where the events go, for the start-up log: never the password of a connection string. */
+export function describeStore(store: StoreConfig): string {
+  if (store.kind === 'sqlite') return `SQLite at ${store.path}`;
+  let where: string;
+  try {
+    const url = new URL(store.connectionString);
+    where = `${url.hostname}${url.port === '' ? '' : `:${url.port}`}${url.pathname}`;
+  } catch {
+    where = '(connection string)';
+  }
+  return `PostgreSQL at ${where}, schema ${store.schema ?? 'public'}`;
+}

@@ -1,0 +1,1 @@
+export { createStores, type Stores } from './createStores.js';

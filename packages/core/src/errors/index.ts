@@ -1,0 +1,2 @@
+export { EngramError, isErrorNamed } from './EngramError.js';
+export { InvalidArgument, requireNumber } from './InvalidArgument.js';

@@ -1,0 +1,95 @@
+import type { ActorRef } from '../actor/ActorRef.js';
+
+type SideEffect<S> =
+  | { readonly kind: 'run'; readonly run: (state: S) => void }
+  | { readonly kind: 'reply'; readonly to: ActorRef<never>; readonly reply: (state: S) => unknown }
+  | { readonly kind: 'stop' }
+  | { readonly kind: 'unstashAll' };
+
+export type EffectKind = 'persist' | 'none' | 'unhandled' | 'stop' | 'stash' | 'unstashAll';
+
+/**
+ * What a command handler decides: persist events (or not), then side effects that run once the
+ * events are stored, with the state after them. Built with `Effect.persist(...)` and friends.
+ *
+ * The state type of the side effects (`S2`) is taken from where the effect is returned, i.e. the
+ * command handler's declared return type, so `Effect.persist(e).thenReply(to, (s) => s.balance)`
+ * type-checks without type arguments.
+ */
+export interface Effect<E, S> {
+  readonly kind: EffectKind;
+  readonly events: readonly E[];
+  /** Runs `run` with the new state after the events are stored. */
+  thenRun<S2 = S>(run: (state: S2) => void): Effect<E, S2>;
+  /** Sends `replyTo` the reply built from the new state. */
+  thenReply<const R, S2 = S>(replyTo: ActorRef<R>, reply: (state: S2) => NoInfer<R>): Effect<E, S2>;
+  /** Stops the actor after the events are stored. */
+  thenStop<S2 = S>(): Effect<E, S2>;
+  /** Hands every command stashed with Effect.stash() back, before newer ones. */
+  thenUnstashAll<S2 = S>(): Effect<E, S2>;
+}
+
+/** @internal */
+export class EffectImpl<E, S> implements Effect<E, S> {
+  constructor(
+    readonly kind: EffectKind,
+    readonly events: readonly E[],
+    readonly sideEffects: readonly SideEffect<S>[],
+  ) {}
+
+  thenRun<S2 = S>(run: (state: S2) => void): Effect<E, S2> {
+    return this.with<S2>({ kind: 'run', run });
+  }
+
+  thenReply<const R, S2 = S>(replyTo: ActorRef<R>, reply: (state: S2) => NoInfer<R>): Effect<E, S2> {
+    return this.with<S2>({ kind: 'reply', to: replyTo as ActorRef<never>, reply });
+  }
+
+  thenStop<S2 = S>(): Effect<E, S2> {
+    return this.with<S2>({ kind: 'stop' });
+  }
+
+  thenUnstashAll<S2 = S>(): Effect<E, S2> {
+    return this.with<S2>({ kind: 'unstashAll' });
+  }
+
+  private with<S2>(sideEffect: SideEffect<S2>): Effect<E, S2> {
+    // All side effects of one effect see the same state; S only narrows what the handler declared.
+    const earlier = this.sideEffects as unknown as readonly SideEffect<S2>[];
+    return new EffectImpl<E, S2>(this.kind, this.events, [...earlier, sideEffect]);
+  }
+}
+
+function effect<E, S>(kind: EffectKind, events: readonly E[] = []): Effect<E, S> {
+  return new EffectImpl<E, S>(kind, events, []);
+}
+
+export const Effect = {
+  /** Persist one event or several (atomically); commands wait until they are stored. */
+  persist<const E, S = never>(events: E | readonly E[]): Effect<E, S> {
+    return effect<E, S>('persist', Array.isArray(events) ? (events as readonly E[]) : [events as E]);
+  },
+  /** Change nothing (side effects still run). */
+  none<E = never, S = never>(): Effect<E, S> {
+    return effect<E, S>('none');
+  },
+  /** The command is not for this state: logged as unhandled. */
+  unhandled<E = never, S = never>(): Effect<E, S> {
+    return effect<E, S>('unhandled');
+  },
+  /** Stop the actor. */
+  stop<E = never, S = never>(): Effect<E, S> {
+    return effect<E, S>('stop');
+  },
+  /** Put the command aside until an Effect.unstashAll() / thenUnstashAll(). */
+  stash<E = never, S = never>(): Effect<E, S> {
+    return effect<E, S>('stash');
+  },
+  unstashAll<E = never, S = never>(): Effect<E, S> {
+    return effect<E, S>('unstashAll');
+  },
+  /** Reply without persisting: `Effect.none().thenReply(replyTo, () => reply)`. */
+  reply<const R, E = never, S = never>(replyTo: ActorRef<R>, reply: NoInfer<R>): Effect<E, S> {
+    return effect<E, S>('none').thenReply<R, S>(replyTo, () => reply);
+  },
+} as const;

@@ -1,0 +1,120 @@
+import { EngramError } from '../errors/index.js';
+
+function pidText(persistenceId: string): string {
+  return JSON.stringify(persistenceId);
+}
+
+/**
+ * The journal failed to store events (storage down, connection lost). The actor stops; a backoff
+ * supervisor brings it back, and recovery shows exactly what was stored.
+ */
+export class JournalFailure extends EngramError {
+  override readonly name = 'JournalFailure';
+
+  constructor(
+    readonly persistenceId: string,
+    readonly sequenceNr: number,
+    readonly eventType: string,
+    cause: unknown,
+  ) {
+    super(
+      `journal failed to persist event ${eventType} (sequence nr ${sequenceNr}) of persistenceId ${pidText(persistenceId)}; ` +
+        `the actor stops: ${(cause as Error)?.message ?? String(cause)}`,
+      cause,
+    );
+  }
+}
+
+/** One event was refused (could not be serialized, too large): not stored; the actor goes on. */
+export class EventRejected extends EngramError {
+  override readonly name = 'EventRejected';
+
+  constructor(
+    readonly persistenceId: string,
+    readonly sequenceNr: number,
+    readonly eventType: string,
+    cause: unknown,
+  ) {
+    super(
+      `event ${eventType} (sequence nr ${sequenceNr}) of persistenceId ${pidText(persistenceId)} was rejected and not stored: ` +
+        `${(cause as Error)?.message ?? String(cause)}`,
+      cause,
+    );
+  }
+}
+
+/**
+ * Recovery could not rebuild the state: the snapshot or an event could not be read (unknown
+ * manifest, unparsable payload), the event handler threw, or the store failed. Nothing on disk
+ * was changed.
+ */
+export class RecoveryFailed extends EngramError {
+  override readonly name = 'RecoveryFailed';
+
+  constructor(
+    readonly persistenceId: string,
+    readonly sequenceNr: number | undefined,
+    readonly manifest: string | undefined,
+    cause: unknown,
+    what = 'event',
+  ) {
+    const where =
+      sequenceNr === undefined
+        ? ''
+        : ` at ${what} sequence nr ${sequenceNr}` + (manifest === undefined ? '' : ` (manifest ${JSON.stringify(manifest)})`);
+    super(
+      `recovery of persistenceId ${pidText(persistenceId)} failed${where}: ${(cause as Error)?.message ?? String(cause)}`,
+      cause,
+    );
+  }
+}
+
+/** A recovery phase made no progress for `timeoutMs` (the store is hanging). */
+export class RecoveryTimedOut extends EngramError {
+  override readonly name = 'RecoveryTimedOut';
+
+  constructor(
+    readonly persistenceId: string,
+    readonly phase: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`recovery of persistenceId ${pidText(persistenceId)} made no progress for ${timeoutMs} ms in phase ${phase}`);
+  }
+}
+
+/** Two live actors of one system were given the same persistenceId. */
+export class DuplicatePersistenceId extends EngramError {
+  override readonly name = 'DuplicatePersistenceId';
+
+  constructor(
+    readonly persistenceId: string,
+    readonly liveActor: string,
+    readonly newActor: string,
+  ) {
+    super(
+      `persistenceId ${pidText(persistenceId)} is already used by the live actor ${liveActor}; ` +
+        `${newActor} cannot write it too (one writer per persistenceId)`,
+    );
+  }
+}
+
+/** A persistence API was used where it is not allowed (e.g. persist during recovery). */
+export class IllegalPersistenceOperation extends EngramError {
+  override readonly name = 'IllegalPersistenceOperation';
+
+  constructor(
+    readonly persistenceId: string,
+    reason: string,
+  ) {
+    super(`persistenceId ${pidText(persistenceId)}: ${reason}`);
+  }
+}
+
+/** A journal broke the SPI contract (e.g. returned a result array of the wrong length). */
+export class JournalContractViolation extends EngramError {
+  override readonly name = 'JournalContractViolation';
+
+  constructor(reason: string) {
+    super(`the journal broke the plugin contract: ${reason}`);
+  }
+}

@@ -1,0 +1,87 @@
+import { isDeepStrictEqual } from 'node:util';
+import { describeMessage } from '../../actor/errors.js';
+import { NotSerializable } from '../../serialization/errors.js';
+import type { EventAdapter } from '../../serialization/EventAdapter.js';
+import type { Serialization } from '../../serialization/Serialization.js';
+import type { PersistentRepr, SerializedValue } from '../../spi/PersistentRepr.js';
+import type { SelectedSnapshot } from '../../spi/SnapshotStore.js';
+import { RecoveryFailed } from '../errors.js';
+
+/**
+ * Turns one actor's events and snapshots into what the stores keep, and back: event adapter,
+ * manifest, tags, serializer. Reading failures become RecoveryFailed naming the sequence nr and
+ * manifest; writing failures are thrown as they are (the write is then rejected).
+ */
+export class EventCodec<E> {
+  constructor(
+    private readonly persistenceId: string,
+    private readonly serialization: Serialization,
+    private readonly adapter: EventAdapter<E, unknown>,
+    private readonly tagger: ((event: E) => readonly string[]) | undefined,
+    private readonly writerUuid: string,
+    private readonly verify: boolean,
+  ) {}
+
+  encode(event: E, sequenceNr: number, timestamp: number): PersistentRepr {
+    const serializer = this.serialization.eventSerializer;
+    const manifest = this.adapter.manifest(event);
+    const payload = serializer.serialize(this.adapter.toJournal(event), manifest);
+    if (this.verify) this.verifyRoundTrip(event, serializer.deserialize(payload, manifest), manifest);
+    return {
+      persistenceId: this.persistenceId,
+      sequenceNr,
+      serializerId: serializer.id,
+      manifest,
+      payload,
+      writerUuid: this.writerUuid,
+      timestamp,
+      tags: this.tagger === undefined ? [] : this.tagger(event),
+    };
+  }
+
+  decode(repr: PersistentRepr): readonly E[] {
+    try {
+      const serializer = this.serialization.get(repr.serializerId);
+      return this.adapter.fromJournal(serializer.deserialize(repr.payload, repr.manifest), repr.manifest);
+    } catch (error) {
+      throw new RecoveryFailed(this.persistenceId, repr.sequenceNr, repr.manifest, error);
+    }
+  }
+
+  encodeSnapshot(snapshot: unknown): SerializedValue {
+    const serializer = this.serialization.snapshotSerializer;
+    return { serializerId: serializer.id, manifest: '', payload: serializer.serialize(snapshot, '') };
+  }
+
+  decodeSnapshot(selected: SelectedSnapshot): unknown {
+    const { snapshot, metadata } = selected;
+    try {
+      return this.serialization.get(snapshot.serializerId).deserialize(snapshot.payload, snapshot.manifest);
+    } catch (error) {
+      throw new RecoveryFailed(this.persistenceId, metadata.sequenceNr, snapshot.manifest, error, 'snapshot');
+    }
+  }
+
+  private verifyRoundTrip(event: E, stored: unknown, manifest: string): void {
+    const readBack = this.adapter.fromJournal(stored, manifest);
+    if (readBack.length !== 1 || !isDeepStrictEqual(readBack[0], event)) {
+      throw new NotSerializable(
+        'round-trip check',
+        `event ${EventCodec.typeOf(event)} came back from the serializer and event adapter as ${describeReadBack(readBack)}`,
+      );
+    }
+  }
+
+  /** For error messages: the event's `type` field or class name. */
+  static typeOf(event: unknown): string {
+    return describeMessage(event);
+  }
+}
+
+function describeReadBack(events: readonly unknown[]): string {
+  try {
+    return JSON.stringify(events);
+  } catch {
+    return `${events.length} events`;
+  }
+}

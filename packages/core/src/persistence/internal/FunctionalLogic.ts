@@ -1,0 +1,175 @@
+import type { ActorContext } from '../../actor/ActorContext.js';
+import { describeMessage } from '../../actor/errors.js';
+import { EventAdapters } from '../../serialization/EventAdapter.js';
+import type { EventAdapter } from '../../serialization/EventAdapter.js';
+import type { SnapshotMetadata } from '../../spi/SnapshotStore.js';
+import { SnapshotSelectionCriteria } from '../../spi/SnapshotStore.js';
+import { EffectImpl } from '../Effect.js';
+import type { EventRejected } from '../errors.js';
+import { IllegalPersistenceOperation } from '../errors.js';
+import type { EventSourcedSettings } from '../eventSourced.js';
+import type { EventSourcedSignal } from '../EventSourcedSignal.js';
+import { Recovery } from '../Recovery.js';
+import { RecoveryCompleted, type PersistenceResponse } from '../responses.js';
+import { retentionUpperBound } from '../RetentionCriteria.js';
+import type { EventsourcedLogic, RunningApi } from './EventsourcedLogic.js';
+
+/**
+ * The `eventSourced` front door: command handler -> Effect -> engine calls; event handler folds
+ * state, live (after each event is stored) and during recovery.
+ */
+export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
+  readonly persistenceId: string;
+  readonly recovery: Recovery;
+  readonly eventAdapter: EventAdapter<E, unknown>;
+  readonly tagger: ((event: E) => readonly string[]) | undefined;
+  private state: S;
+
+  constructor(
+    private readonly settings: EventSourcedSettings<C, E, S>,
+    private readonly ctx: ActorContext<C>,
+  ) {
+    this.persistenceId = settings.persistenceId;
+    this.recovery = Recovery.from(settings.recovery);
+    this.eventAdapter = settings.eventAdapter ?? EventAdapters.identity<E>();
+    this.tagger = settings.tagger;
+    this.state = settings.emptyState;
+  }
+
+  onSnapshotOffer(snapshot: unknown): void {
+    this.state = snapshot as S;
+  }
+
+  onReplayedEvent(event: E): void {
+    this.state = this.settings.eventHandler(this.state, event);
+  }
+
+  onRecoveryCompleted(): void {
+    this.signal(RecoveryCompleted);
+  }
+
+  onRecoveryFailure(error: Error): void {
+    this.signal({ type: 'RecoveryFailed', error });
+  }
+
+  onCommand(command: C, api: RunningApi<C, E>): void {
+    const effect = this.settings.commandHandler(this.state, command, this.ctx);
+    if (!(effect instanceof EffectImpl)) {
+      throw new IllegalPersistenceOperation(
+        this.persistenceId,
+        `the command handler returned ${describeMessage(effect)} for ${describeMessage(command)}; it must return an Effect`,
+      );
+    }
+    const typed = effect as EffectImpl<E, S>;
+    switch (typed.kind) {
+      case 'persist':
+        return this.persist(typed, api);
+      case 'unhandled':
+        this.ctx.log.debug({ persistenceId: this.persistenceId, phase: 'Running', command: describeMessage(command) }, 'unhandled command');
+        break;
+      case 'stop':
+        api.stop();
+        break;
+      case 'stash':
+        api.stashByUser(command);
+        break;
+      case 'unstashAll':
+        api.unstashAllByUser();
+        break;
+      case 'none':
+        break;
+    }
+    this.runSideEffects(typed, api);
+  }
+
+  private persist(effect: EffectImpl<E, S>, api: RunningApi<C, E>): void {
+    let snapshotDue = false;
+    api.persist(effect.events, {
+      stashing: true,
+      onEvent: (event, sequenceNr) => {
+        this.state = this.settings.eventHandler(this.state, event);
+        if (this.shouldSnapshot(event, sequenceNr)) snapshotDue = true;
+      },
+      onDone: (outcome) => {
+        // A rejected write changed nothing: no state change, no side effects (the signal tells).
+        if (outcome.kind !== 'stored') return;
+        if (!snapshotDue) return this.runSideEffects(effect, api);
+        api.saveSnapshot(this.state, { blocking: true, then: () => this.runSideEffects(effect, api) });
+      },
+    });
+  }
+
+  private shouldSnapshot(event: E, sequenceNr: number): boolean {
+    const { retention, snapshotWhen } = this.settings;
+    if (retention !== undefined && sequenceNr % retention.snapshotEveryNEvents === 0) return true;
+    return snapshotWhen?.(this.state, event, sequenceNr) ?? false;
+  }
+
+  private runSideEffects(effect: EffectImpl<E, S>, api: RunningApi<C, E>): void {
+    for (const sideEffect of effect.sideEffects) {
+      switch (sideEffect.kind) {
+        case 'run':
+          sideEffect.run(this.state);
+          break;
+        case 'reply':
+          (sideEffect.to as { tell(message: unknown): void }).tell(sideEffect.reply(this.state));
+          break;
+        case 'stop':
+          api.stop();
+          break;
+        case 'unstashAll':
+          api.unstashAllByUser();
+          break;
+      }
+    }
+  }
+
+  onResponse(response: PersistenceResponse, api: RunningApi<C, E>): void {
+    switch (response.type) {
+      case 'SaveSnapshotSuccess':
+        this.signal({ type: 'SnapshotCompleted', metadata: response.metadata });
+        return this.applyRetention(response.metadata, api);
+      case 'SaveSnapshotFailure':
+        this.ctx.log.warn({ persistenceId: this.persistenceId, phase: 'Running', err: response.cause }, 'saving a snapshot failed');
+        return this.signal({ type: 'SnapshotFailed', metadata: response.metadata, error: response.cause });
+      case 'DeleteMessagesSuccess':
+        return this.signal({ type: 'DeleteEventsCompleted', toSequenceNr: response.toSequenceNr });
+      case 'DeleteMessagesFailure':
+        return this.signal({ type: 'DeleteEventsFailed', toSequenceNr: response.toSequenceNr, error: response.cause });
+      case 'DeleteSnapshotsSuccess':
+        return this.signal({ type: 'DeleteSnapshotsCompleted', criteria: response.criteria });
+      case 'DeleteSnapshotsFailure':
+        return this.signal({ type: 'DeleteSnapshotsFailed', criteria: response.criteria, error: response.cause });
+      case 'DeleteSnapshotSuccess':
+      case 'DeleteSnapshotFailure':
+        return;
+    }
+  }
+
+  /** After a snapshot: drop snapshots (and, if asked, events) older than the ones kept. */
+  private applyRetention(metadata: SnapshotMetadata, api: RunningApi<C, E>): void {
+    const retention = this.settings.retention;
+    if (retention === undefined) return;
+    const upTo = retentionUpperBound(retention, metadata.sequenceNr);
+    if (upTo <= 0) return;
+    if (retention.deleteEventsOnSnapshot) api.deleteMessages(upTo);
+    api.deleteSnapshots(SnapshotSelectionCriteria.of({ maxSequenceNr: upTo }));
+  }
+
+  onPersistFailure(): void {}
+
+  onPersistRejected(error: EventRejected, event: E, sequenceNr: number): void {
+    this.signal({ type: 'EventRejected', error, event, sequenceNr });
+  }
+
+  onStop(): void {}
+
+  currentState(): unknown {
+    return this.state;
+  }
+
+  private signal(signal: EventSourcedSignal): void {
+    this.settings.signalHandler?.(this.state, signal, this.ctx);
+  }
+}
+

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { Journal } from '../../spi/Journal.js';
+import type { AtomicWrite } from '../../spi/PersistentRepr.js';
+import { JournalBatcher, type WriteOutcome } from './JournalBatcher.js';
+
+/** A journal whose calls wait until the test releases them, recording what each call held. */
+function heldJournal() {
+  const calls: { writes: readonly AtomicWrite[]; release: () => void }[] = [];
+  const journal: Journal = {
+    writeMessages: (writes) =>
+      new Promise((resolve) => calls.push({ writes, release: () => resolve(writes.map(() => undefined)) })),
+    replayMessages: async () => {},
+    readHighestSequenceNr: async () => 0,
+    deleteMessagesTo: async () => {},
+  };
+  return { journal, calls };
+}
+
+const write = (id: string, seq: number): AtomicWrite => ({
+  persistenceId: id,
+  events: [{ persistenceId: id, sequenceNr: seq, serializerId: 1, manifest: '', payload: '1', writerUuid: 'w', timestamp: 1, tags: [] }],
+});
+
+/** A few event-loop turns: the batcher flushes on setImmediate after a call settles. */
+const turn = async () => {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+describe('JournalBatcher', () => {
+  it('sends the writes of one turn in one call; writes of an id in flight wait for the next call, in order', async () => {
+    const { journal, calls } = heldJournal();
+    const batcher = new JournalBatcher(journal, 10_000, 1, (w) => w);
+    const outcomes: string[] = [];
+    const done = (label: string) => (outcome: WriteOutcome) => void outcomes.push(`${label} ${outcome.kind}`);
+    for (let i = 0; i < 5; i++) batcher.submit(write(`p${i}`, 1), done(`p${i}`));
+    await turn();
+    expect(calls.map((c) => c.writes.length)).toEqual([5]);
+    batcher.submit(write('p0', 2), done('p0#2'));
+    batcher.submit(write('p9', 1), done('p9'));
+    await turn();
+    expect(calls).toHaveLength(1);
+    calls[0]!.release();
+    await turn();
+    expect(calls.map((c) => c.writes.map((w) => `${w.persistenceId}#${w.events[0]!.sequenceNr}`))).toEqual([
+      ['p0#1', 'p1#1', 'p2#1', 'p3#1', 'p4#1'],
+      ['p0#2', 'p9#1'],
+    ]);
+    calls[1]!.release();
+    await turn();
+    expect(outcomes).toEqual(['p0 stored', 'p1 stored', 'p2 stored', 'p3 stored', 'p4 stored', 'p0#2 stored', 'p9 stored']);
+    await batcher.whenIdle();
+  });
+
+  it('spreads a large turn over the free journal slots, at least 100 writes per call', async () => {
+    const { journal, calls } = heldJournal();
+    const batcher = new JournalBatcher(journal, 10_000, 4, (w) => w);
+    for (let i = 0; i < 1000; i++) batcher.submit(write(`a${i}`, 1), () => {});
+    await turn();
+    expect(calls.map((c) => c.writes.length)).toEqual([250, 250, 250, 250]);
+    for (const call of calls.splice(0)) call.release();
+    await turn();
+    for (let i = 0; i < 150; i++) batcher.submit(write(`b${i}`, 1), () => {});
+    await turn();
+    expect(calls.map((c) => c.writes.length)).toEqual([100, 50]);
+    for (const call of calls) call.release();
+    await batcher.whenIdle();
+  });
+
+  it('never puts one id into two calls in flight', async () => {
+    const { journal, calls } = heldJournal();
+    const batcher = new JournalBatcher(journal, 10_000, 4, (w) => w);
+    for (let seq = 1; seq <= 300; seq++) batcher.submit(write('same', seq), () => {});
+    await turn();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.writes).toHaveLength(100);
+    calls[0]!.release();
+    await turn();
+    expect(calls[1]!.writes[0]!.events[0]!.sequenceNr).toBe(101);
+    calls[1]!.release();
+    await turn();
+    calls[2]!.release();
+    await batcher.whenIdle();
+  });
+
+  it('a call that rejects fails its writes; a SequenceConflict fails its write only; other errors reject it', async () => {
+    const journal: Journal = {
+      writeMessages: async (writes) =>
+        writes.map((w) =>
+          w.persistenceId === 'conflict'
+            ? Object.assign(new Error('taken'), { name: 'SequenceConflict' })
+            : w.persistenceId === 'big'
+              ? new Error('too large')
+              : undefined,
+        ),
+      replayMessages: async () => {},
+      readHighestSequenceNr: async () => 0,
+      deleteMessagesTo: async () => {},
+    };
+    const batcher = new JournalBatcher(journal, 10_000, 1, (w) => w);
+    const outcomes = new Map<string, string>();
+    for (const id of ['ok', 'conflict', 'big']) batcher.submit(write(id, 1), (o) => outcomes.set(id, o.kind));
+    await batcher.whenIdle();
+    expect(Object.fromEntries(outcomes)).toEqual({ ok: 'stored', conflict: 'failed', big: 'rejected' });
+  });
+});

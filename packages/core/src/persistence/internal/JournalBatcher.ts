@@ -1,0 +1,143 @@
+import type { AtomicWrite } from '../../spi/PersistentRepr.js';
+import type { Journal } from '../../spi/Journal.js';
+import { isSequenceConflict } from '../../spi/errors.js';
+import { JournalContractViolation } from '../errors.js';
+
+/** What became of one AtomicWrite: stored, rejected (the writer goes on), or failed (it stops). */
+export type WriteOutcome =
+  | { readonly kind: 'stored' }
+  | { readonly kind: 'rejected'; readonly error: Error }
+  | { readonly kind: 'failed'; readonly error: unknown };
+
+interface Pending {
+  readonly write: AtomicWrite;
+  readonly done: (outcome: WriteOutcome) => void;
+}
+
+const stored: WriteOutcome = { kind: 'stored' };
+
+/** Fewest writes worth a call of their own when a turn is spread over several journal calls. */
+const minChunk = 100;
+
+/**
+ * Group commit. Writes submitted by any number of actors in the same event-loop turn go to the
+ * journal together in one `writeMessages` call, at the next setImmediate (after the dispatcher has
+ * run every ready actor); writes submitted while calls are in flight form the next batch. When the
+ * journal takes several calls at once (a connection pool), a large turn is spread over the free
+ * slots, at least `minChunk` writes per call. A persistenceId is in at most one call at a time and
+ * its writes keep their order.
+ */
+export class JournalBatcher {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  private readonly busyIds = new Set<string>();
+  private flushScheduled = false;
+  private idleWaiters: (() => void)[] = [];
+  private closedWith: Error | undefined;
+  /** Resolves when the queue empties; tracked, so a system with queued writes is never idle. */
+  private queueEmptied: (() => void) | undefined;
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly maxBatch: number,
+    private readonly maxConcurrent: number,
+    private readonly track: <V>(work: Promise<V>) => Promise<V>,
+  ) {}
+
+  submit(write: AtomicWrite, done: (outcome: WriteOutcome) => void): void {
+    if (this.closedWith !== undefined) {
+      done({ kind: 'failed', error: this.closedWith });
+      return;
+    }
+    if (this.queue.length === 0 && this.queueEmptied === undefined) {
+      void this.track(new Promise<void>((resolve) => (this.queueEmptied = resolve)));
+    }
+    this.queue.push({ write, done });
+    this.scheduleFlush();
+  }
+
+  /** Resolves when every submitted write has its outcome. */
+  whenIdle(): Promise<void> {
+    if (this.queue.length === 0 && this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Writes submitted from now on fail with `error` (the journal is closing). */
+  close(error: Error): void {
+    this.closedWith = error;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.inFlight >= this.maxConcurrent || this.queue.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(this.flush);
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    while (this.inFlight < this.maxConcurrent && this.queue.length > 0) {
+      const free = this.maxConcurrent - this.inFlight;
+      const limit = Math.min(this.maxBatch, Math.max(minChunk, Math.ceil(this.queue.length / free)));
+      const batch: Pending[] = [];
+      const rest: Pending[] = [];
+      const ids = new Set<string>();
+      const waiting = new Set<string>();
+      for (const pending of this.queue) {
+        const id = pending.write.persistenceId;
+        // Once an id's write waits, its later writes wait too, so per-id order holds.
+        if (batch.length >= limit || this.busyIds.has(id) || waiting.has(id)) {
+          rest.push(pending);
+          waiting.add(id);
+        } else {
+          batch.push(pending);
+          ids.add(id);
+        }
+      }
+      this.queue = rest;
+      if (batch.length === 0) break;
+      this.send(batch, ids);
+    }
+    if (this.queue.length === 0) {
+      this.queueEmptied?.();
+      this.queueEmptied = undefined;
+    }
+  };
+
+  private send(batch: Pending[], ids: Set<string>): void {
+    this.inFlight++;
+    for (const id of ids) this.busyIds.add(id);
+    let call: Promise<readonly (Error | undefined)[]>;
+    try {
+      call = this.journal.writeMessages(batch.map((p) => p.write));
+    } catch (error) {
+      call = Promise.reject(error);
+    }
+    this.track(call).then(
+      (results) => {
+        if (results.length !== batch.length) {
+          const error = new JournalContractViolation(`writeMessages returned ${results.length} results for ${batch.length} writes`);
+          return this.settle(batch, ids, () => ({ kind: 'failed', error }));
+        }
+        this.settle(batch, ids, (i) => {
+          const error = results[i];
+          if (error === undefined) return stored;
+          // Another writer owns the id: this writer's state is stale, so it must stop.
+          return isSequenceConflict(error) ? { kind: 'failed', error } : { kind: 'rejected', error };
+        });
+      },
+      (error: unknown) => this.settle(batch, ids, () => ({ kind: 'failed', error })),
+    );
+  }
+
+  private settle(batch: Pending[], ids: Set<string>, outcomeOf: (index: number) => WriteOutcome): void {
+    this.inFlight--;
+    for (const id of ids) this.busyIds.delete(id);
+    for (let i = 0; i < batch.length; i++) batch[i]!.done(outcomeOf(i));
+    this.scheduleFlush();
+    if (this.queue.length === 0 && this.inFlight === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import type { AtomicWrite, PersistentRepr } from './PersistentRepr.js';
+
+/**
+ * The journal plugin SPI: four async methods, as in Akka Persistence.
+ *
+ * Failure versus rejection:
+ * - A rejected promise is a storage *failure* (disk gone, connection lost). Every writer in the
+ *   call stops; its supervisor decides when it comes back. Nothing may be half-applied per write.
+ * - An `Error` in the resolved array *rejects* that one AtomicWrite (it was not stored, e.g. too
+ *   large); the writer is told and goes on. The other writes of the call are unaffected.
+ * - A `SequenceConflict` in the array means another writer owns that persistenceId: not stored,
+ *   and the engine stops that writer (only that one).
+ *
+ * Call order the engine guarantees (and the TCK exercises): for one persistenceId, at most one
+ * `writeMessages` containing it is in flight at a time, and sequence numbers arrive gap-free in
+ * ascending order. Different persistenceIds are written concurrently, usually in one call (group
+ * commit), and a plugin should store one call in one transaction where it can.
+ */
+export interface Journal {
+  /**
+   * Stores each AtomicWrite atomically. Resolves with one entry per write, in order:
+   * `undefined` when stored, an Error when that write was rejected.
+   */
+  writeMessages(writes: readonly AtomicWrite[]): Promise<readonly (Error | undefined)[]>;
+
+  /**
+   * Calls `onEvent` for the stored events of `persistenceId` with `from <= sequenceNr <= to`, in
+   * ascending order, at most `max` of them, then resolves. `to` and `max` may be `Infinity`.
+   * Deleted events are not replayed. Must stream: never hold the whole range in memory.
+   * `onEvent` is synchronous; an exception it throws rejects the returned promise and ends the replay.
+   */
+  replayMessages(
+    persistenceId: string,
+    fromSequenceNr: number,
+    toSequenceNr: number,
+    max: number,
+    onEvent: (event: PersistentRepr) => void,
+  ): Promise<void>;
+
+  /**
+   * The highest sequence nr ever stored for the id (0 when none), also after its events were
+   * deleted. `fromSequenceNr` is a hint: the caller knows nothing lower matters.
+   */
+  readHighestSequenceNr(persistenceId: string, fromSequenceNr: number): Promise<number>;
+
+  /**
+   * Deletes the events up to and including `toSequenceNr` (may be `Infinity`). Never lowers the
+   * highest sequence nr: the next event after a full delete is still `highest + 1`.
+   */
+  deleteMessagesTo(persistenceId: string, toSequenceNr: number): Promise<void>;
+
+  /** Releases connections and files. Called once by `ActorSystem.terminate()` after the last write. */
+  close?(): Promise<void>;
+
+  /**
+   * How many `writeMessages` calls the engine may have in flight at once (default 1). A store with a
+   * connection pool says how many it can use; an embedded store that serializes writers says 1.
+   */
+  readonly writeConcurrency?: number;
+}

@@ -1,0 +1,2 @@
+export { InvalidAtomicWrite } from './InvalidAtomicWrite.js';
+export { describeDriverError, SqliteStoreError, type SqliteOperation } from './SqliteStoreError.js';

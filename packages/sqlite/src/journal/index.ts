@@ -1,0 +1,1 @@
+export { SqliteJournal, type SqliteJournalOptions } from './SqliteJournal.js';

@@ -1,0 +1,1 @@
+export { SqliteSnapshotStore, type SqliteSnapshotStoreOptions } from './SqliteSnapshotStore.js';
