@@ -1,0 +1,149 @@
+import pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { EngramError } from '@engram/core';
+import { PostgresStoreError, type PostgresOperation } from '../errors/index.js';
+
+/** Where the store's connections come from: a pool it creates and owns, or the user's pool. */
+export type PostgresConnection =
+  | {
+      /** e.g. `postgres://user:password@host:5432/database`. The store creates and owns a pool. */
+      readonly connectionString: string;
+      /** Connections in the store's own pool. Default 10. */
+      readonly poolSize?: number;
+      /** Server-side `statement_timeout` for every statement, in ms. Default: none. */
+      readonly statementTimeoutMs?: number;
+      /** How long to wait for a new connection before failing, in ms. Default 10,000. */
+      readonly connectTimeoutMs?: number;
+    }
+  | {
+      /**
+       * A pool the user owns: the store never ends it. Give it an `error` listener, as `pg`
+       * asks of every pool: an idle connection dropped by the server is reported there.
+       */
+      readonly pool: Pool;
+    };
+
+const defaultPoolSize = 10;
+const defaultConnectTimeoutMs = 10_000;
+
+/**
+ * A pool, who owns it, and the one way to borrow a connection: errors come back as
+ * `PostgresStoreError`s naming the operation and persistenceIds, and a broken connection is
+ * destroyed rather than returned to the pool.
+ */
+export class Database {
+  readonly pool: Pool;
+  /** `host:port, database "x", user "y"`, for connection errors. */
+  readonly target: string;
+  private readonly ownsPool: boolean;
+  private closed = false;
+
+  constructor(connection: PostgresConnection) {
+    if ('pool' in connection) {
+      this.pool = connection.pool;
+      this.ownsPool = false;
+    } else {
+      if (typeof connection.connectionString !== 'string' || connection.connectionString === '') {
+        throw new TypeError('PostgreSQL store: give a non-empty connectionString or a pool');
+      }
+      this.pool = new pg.Pool({
+        connectionString: connection.connectionString,
+        max: connection.poolSize ?? defaultPoolSize,
+        connectionTimeoutMillis: connection.connectTimeoutMs ?? defaultConnectTimeoutMs,
+        application_name: 'engram',
+        ...(connection.statementTimeoutMs === undefined
+          ? {}
+          : { statement_timeout: connection.statementTimeoutMs }),
+      });
+      this.ownsPool = true;
+      // An idle connection the server drops (restart, pg_terminate_backend) is reported here; the
+      // pool already discarded it and the next borrow opens a fresh one. Without a listener,
+      // Node would end the process.
+      this.pool.on('error', () => {});
+    }
+    this.target = describeTarget(this.pool);
+  }
+
+  /**
+   * Runs `work` on a borrowed connection. Any error becomes a `PostgresStoreError`; a connection
+   * that reported an error is destroyed instead of going back to the pool.
+   */
+  async withClient<T>(
+    operation: PostgresOperation,
+    persistenceIds: readonly string[],
+    work: (client: PoolClient) => Promise<T>,
+  ): Promise<T> {
+    const client = await this.connect(operation, persistenceIds);
+    // While borrowed, a dropped connection emits 'error' on the client; unheard, it would end
+    // the process. The failing query rejects on its own, so the listener only has to exist.
+    const onError = (): void => {};
+    client.on('error', onError);
+    let failure: Error | undefined;
+    try {
+      return await work(client);
+    } catch (error) {
+      // Errors are rare, and after one the connection's state (an open portal, a half-read
+      // result, a dead socket) is not worth trusting: it is closed instead of reused.
+      failure = error instanceof Error ? error : new Error(String(error));
+      // Engram's own errors (a schema too new, a store error from a nested call) already say it all.
+      throw error instanceof EngramError ? error : new PostgresStoreError(operation, persistenceIds, error);
+    } finally {
+      client.off('error', onError);
+      client.release(failure);
+    }
+  }
+
+  /**
+   * Runs `work` inside BEGIN / COMMIT. On any error the transaction is rolled back (or, when the
+   * connection is gone, the server rolls it back), so nothing of it is stored.
+   */
+  async transaction<T>(
+    operation: PostgresOperation,
+    persistenceIds: readonly string[],
+    work: (client: PoolClient) => Promise<T>,
+  ): Promise<T> {
+    return this.withClient(operation, persistenceIds, (client) => inTransaction(client, () => work(client)));
+  }
+
+  /** Closes the pool when the store created it; a user's pool stays open. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  private async connect(operation: PostgresOperation, persistenceIds: readonly string[]): Promise<PoolClient> {
+    if (this.closed) {
+      throw new PostgresStoreError(operation, persistenceIds, new Error('the store was closed'));
+    }
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      const context = `cannot connect to PostgreSQL at ${this.target}`;
+      throw new PostgresStoreError(operation, persistenceIds, error, context);
+    }
+  }
+}
+
+function describeTarget(pool: Pool): string {
+  // A Client resolves connection strings, environment variables and defaults the same way the
+  // pool's connections will; constructing one opens nothing.
+  const probe = new pg.Client(pool.options);
+  return `${probe.host}:${probe.port}, database "${probe.database ?? ''}", user "${probe.user ?? ''}"`;
+}
+
+/** Runs `work` between BEGIN and COMMIT on `client`; rolls back when it throws. */
+export async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {
+      // The connection is gone; the server rolls the transaction back itself.
+    });
+    throw error;
+  }
+  await client.query('COMMIT');
+  return result;
+}

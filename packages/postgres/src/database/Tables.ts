@@ -1,0 +1,77 @@
+/**
+ * The quoted, schema-qualified names of every object the store creates. Names come from the
+ * user's `schema` and `tablePrefix`, so they are validated here and always quoted: SQL text never
+ * contains anything else from the outside.
+ */
+export interface Tables {
+  /** Unquoted, for messages: `schema.prefix`. */
+  readonly location: string;
+  readonly schema: string;
+  readonly unquotedSchema: string;
+  readonly journal: string;
+  readonly tags: string;
+  /** Per persistenceId, the highest sequence nr ever written (schema version 2 on). */
+  readonly streams: string;
+  /** (serializer id, manifest, payload kind) of the journal's events, by small id (version 3 on). */
+  readonly eventTypes: string;
+  /** Where each run of events by one writer starts, per id (version 3 on). */
+  readonly writerRuns: string;
+  /** Schema version 1 only: the highest deleted sequence nr per id, folded into `streams` by version 2. */
+  readonly deletions: string;
+  readonly snapshots: string;
+  readonly migrations: string;
+  /** Unqualified: PostgreSQL puts an index in its table's schema. */
+  readonly journalOrderIndex: string;
+  /** Unqualified, like the index: the unique key of `eventTypes`. */
+  readonly eventTypeKey: string;
+}
+
+export const defaultSchema = 'public';
+export const defaultTablePrefix = 'engram_';
+
+/** Plain SQL identifiers only: no quoting tricks, no case games, and portable to every tool. */
+const identifier = /^[a-z_][a-z0-9_]*$/;
+const prefix = /^[a-z0-9_]*$/;
+/** PostgreSQL truncates identifiers longer than 63 bytes; a truncated name could collide. */
+const maxIdentifierBytes = 63;
+// The longest name the store derives from the prefix: the version table's primary key.
+const longestSuffix = 'schema_version_pkey';
+
+export function tablesFor(schema: string = defaultSchema, tablePrefix: string = defaultTablePrefix): Tables {
+  if (!identifier.test(schema) || schema.length > maxIdentifierBytes) {
+    throw new TypeError(
+      `schema ${JSON.stringify(schema)} is not a valid name: use lowercase letters, digits and _, ` +
+        `starting with a letter or _, at most ${maxIdentifierBytes} characters`,
+    );
+  }
+  if (!prefix.test(tablePrefix) || !identifier.test(`${tablePrefix}journal`)) {
+    throw new TypeError(
+      `tablePrefix ${JSON.stringify(tablePrefix)} is not valid: use lowercase letters, digits and _, ` +
+        `not starting with a digit`,
+    );
+  }
+  if (tablePrefix.length + longestSuffix.length > maxIdentifierBytes) {
+    throw new TypeError(
+      `tablePrefix ${JSON.stringify(tablePrefix)} is too long: at most ` +
+        `${maxIdentifierBytes - longestSuffix.length} characters, so every table name fits in ` +
+        `PostgreSQL's ${maxIdentifierBytes}-byte identifiers`,
+    );
+  }
+  const q = (name: string): string => `"${name}"`;
+  const t = (name: string): string => `${q(schema)}.${q(tablePrefix + name)}`;
+  return {
+    location: `schema "${schema}" with table prefix "${tablePrefix}"`,
+    schema: q(schema),
+    unquotedSchema: schema,
+    journal: t('journal'),
+    tags: t('event_tag'),
+    streams: t('stream'),
+    eventTypes: t('event_type'),
+    writerRuns: t('writer_run'),
+    deletions: t('deletion'),
+    snapshots: t('snapshot'),
+    migrations: t('schema_version'),
+    journalOrderIndex: q(`${tablePrefix}journal_order_idx`),
+    eventTypeKey: q(`${tablePrefix}event_type_key`),
+  };
+}

@@ -1,0 +1,8 @@
+export type { PostgresConnection, PostgresStoreOptions } from './database/index.js';
+export { InvalidWrite, PostgresStoreError, SchemaVersionTooNew, type PostgresOperation } from './errors/index.js';
+export { PostgresJournal, defaultMaxPayloadBytes, type PostgresJournalOptions } from './journal/index.js';
+export {
+  PostgresSnapshotStore,
+  defaultMaxSnapshotBytes,
+  type PostgresSnapshotStoreOptions,
+} from './snapshot/index.js';

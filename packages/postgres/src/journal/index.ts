@@ -1,0 +1,1 @@
+export { PostgresJournal, defaultMaxPayloadBytes, type PostgresJournalOptions } from './PostgresJournal.js';

@@ -1,0 +1,5 @@
+export {
+  PostgresSnapshotStore,
+  defaultMaxSnapshotBytes,
+  type PostgresSnapshotStoreOptions,
+} from './PostgresSnapshotStore.js';
