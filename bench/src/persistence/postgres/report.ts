@@ -1,0 +1,136 @@
+import { formatRate } from '../../lib/report.js';
+import type { RecoveryFigure } from '../recoverAll.js';
+import { printTable } from '../table.js';
+import { cpuPerEvent } from './CpuMeter.js';
+import type { Measured } from './freshProcess.js';
+import type { EmmettAggregateFigures, FieldFigures, OneActorRecovery } from './recoveryFigures.js';
+import type { EmmettWriteFigure, WriteFigure } from './writeFigures.js';
+
+const count = (value: number) => value.toLocaleString('en');
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+const percent = (a: number, b: number) => `${((100 * a) / b).toFixed(0)}%`;
+const mib = (value: number) => `${value.toFixed(0)} MiB`;
+const total = (w: WriteFigure) => w.shape.actors * w.shape.perActor;
+
+function byName<T extends { shape: { name: string } }>(figures: readonly T[], name: string): T {
+  const figure = figures.find((f) => f.shape.name === name);
+  if (figure === undefined) throw new Error(`no figure for "${name}"`);
+  return figure;
+}
+
+export function printWrites(writes: readonly WriteFigure[], emmett: readonly EmmettWriteFigure[]): void {
+  printTable(
+    'Persist throughput, one event per command. engram: up to 1,000 commands per actor in flight (clients awaiting answers) until the last ' +
+      'is stored and handled; "defaults" = 1 journal call in flight (the journal advertises no writeConcurrency), "4 in flight" = ' +
+      'persistence.maxConcurrentWrites 4. raw: pg multi-row INSERT ... VALUES of the same rows, as many per statement as one group ' +
+      'commit can hold, autocommit, on 1 and 4 connections',
+    ['workload', 'engram, defaults', 'engram, 4 in flight', 'raw, 1 conn', 'raw, 4 conns', 'defaults/raw 1', '4 in flight/raw 4', 'journal calls (defaults)'],
+    writes.map((w) => [
+      `${w.shape.name} (${count(total(w))} events, raw ${w.shape.rawBatch} rows/statement)`,
+      `${formatRate(w.engram.rate)} ev/s`,
+      `${formatRate(w.engram4.rate)} ev/s`,
+      `${formatRate(w.raw1.rate)} rows/s`,
+      `${formatRate(w.raw4.rate)} rows/s`,
+      ratio(w.engram.rate, w.raw1.rate),
+      ratio(w.engram4.rate, w.raw4.rate),
+      `${count(w.engram.calls)} calls, ${w.engram.eventsPerCall.toFixed(0)} ev/call`,
+    ]),
+  );
+  printTable(
+    'CPU time per event of the median runs, µs: this process (engine, store, driver) + the rest of the machine (the server, when the machine is otherwise quiet); 2 cores = 2,000,000 µs per second',
+    ['workload', 'engram, defaults', 'engram, 4 in flight', 'raw, 1 conn', 'raw, 4 conns'],
+    writes.map((w) => [
+      w.shape.name,
+      cpuPerEvent(w.engram.cpu, total(w)),
+      cpuPerEvent(w.engram4.cpu, total(w)),
+      cpuPerEvent(w.raw1.cpu, total(w)),
+      cpuPerEvent(w.raw4.cpu, total(w)),
+    ]),
+  );
+  const engramOf = (streams: number) => byName(writes, streams === 100 ? '100 actors concurrently' : '1,000 actors concurrently').engram.rate;
+  printTable(
+    'Emmett 0.42 appendToStream: streams appending concurrently, each one call at a time with its expected version (as a command handler does), next to as many engram actors (defaults), one event per command',
+    ['workload', 'emmett', 'runs', 'CPU µs/event', 'engram, as many actors', 'engram/emmett'],
+    emmett.map((e) => {
+      const events = e.shape.streams * e.shape.calls * e.shape.eventsPerCall;
+      return [
+        `${e.shape.name} (${count(events)} events)`,
+        `${formatRate(e.rate)} ev/s`,
+        e.runs.map((r) => formatRate(r.rate)).join(', '),
+        cpuPerEvent(e.cpu, events),
+        `${formatRate(engramOf(e.shape.streams))} ev/s${e.shape.eventsPerCall > 1 ? ' (1 event/command)' : ''}`,
+        ratio(engramOf(e.shape.streams), e.rate),
+      ];
+    }),
+  );
+}
+
+export function printRecoveries(one: OneActorRecovery, field: FieldFigures, aggregate: EmmettAggregateFigures): void {
+  const engram = one.engram.figure;
+  const emmett = aggregate.median.figure;
+  printTable(
+    `Recovery of one actor with ${count(one.events)} events (median rate; memory: the largest peak growth of the runs, sampled every 10 ms; ` +
+      `raw: pg cursor over the naive table, pages of 2,000, JSON.parse of every payload)`,
+    ['', 'events/s', 'time', 'peak RSS growth', 'peak heap growth', 'CPU µs/event', 'engram / this'],
+    [
+      ['engram: actor recovery (journal replay into the event handler)', formatRate(engram.eventsPerSecond), `${engram.seconds.toFixed(2)} s`, mib(engram.peakRssGrowthMiB), mib(engram.peakHeapGrowthMiB), cpuPerEvent(one.engram.cpu, one.events), '1.00x'],
+      ...[
+        ['raw cursor, sequence nr + payload', one.rawPayload],
+        ['raw cursor, every field a repr needs (seq, writer, timestamp, manifest, payload)', one.rawAllFields],
+      ].map(([name, measured]) => {
+        const read = measured as OneActorRecovery['rawPayload'];
+        return [name as string, formatRate(read.figure.rowsPerSecond), `${read.figure.seconds.toFixed(2)} s`, '', '', cpuPerEvent(read.cpu, one.events), ratio(engram.eventsPerSecond, read.figure.rowsPerSecond)];
+      }),
+      ['emmett aggregateStream', formatRate(emmett.eventsPerSecond), `${emmett.seconds.toFixed(2)} s`, mib(emmett.peakRssGrowthMiB), mib(emmett.peakHeapGrowthMiB), cpuPerEvent(aggregate.median.cpu, emmett.events), ratio(engram.eventsPerSecond, emmett.eventsPerSecond)],
+    ],
+  );
+  console.log(
+    `runs: engram ${one.engramRuns.map((r) => `${formatRate(r.eventsPerSecond)} (${mib(r.peakRssGrowthMiB)} RSS)`).join(', ')}; ` +
+      `emmett ${aggregate.runs.map((r) => `${formatRate(r.eventsPerSecond)} (${mib(r.peakRssGrowthMiB)} RSS)`).join(', ')}; ` +
+      `raw fill of the same events: ${formatRate(one.rawFillRate)} rows/s (1,000-row INSERTs, 4 connections)`,
+  );
+  const fieldRow = (name: string, measured: Measured<RecoveryFigure>) => {
+    const f = measured.figure;
+    return [name, `${f.seconds.toFixed(2)} s`, `${count(f.eventsReplayed)} events`, `${formatRate(f.eventsReplayed / f.seconds)} ev/s`, mib(f.peakRssGrowthMiB), cpuPerEvent(measured.cpu, f.eventsReplayed)];
+  };
+  printTable(
+    `The field case: ${count(field.total)} events over ${count(field.actors)} actors (${field.description}), every actor recovered, ` +
+      '50 at a time (median of the runs). Field report, Akka Persistence on 3-node Cassandra, no snapshots: 5 min 21 s',
+    ['', 'all recovered in', 'replayed', 'rate', 'peak RSS growth', 'CPU µs/event'],
+    [fieldRow('no snapshots', field.withoutSnapshots), fieldRow('snapshots every 200 events (latest 2 kept)', field.withSnapshots)],
+  );
+}
+
+export function printGoals(writes: readonly WriteFigure[], emmett: readonly EmmettWriteFigure[], one: OneActorRecovery, aggregate: EmmettAggregateFigures): void {
+  const thousand = byName(writes, '1,000 actors concurrently');
+  const emmett1000 = emmett.find((e) => e.shape.streams === 1_000 && e.shape.eventsPerCall === 1);
+  const emmett100 = byName(emmett, '100 streams, 1 event per call');
+  const emmettSame = emmett1000 ?? emmett100;
+  const engram = one.engram.figure;
+  const rawRead = one.rawPayload.figure.rowsPerSecond;
+  const aggregateRate = aggregate.median.figure.eventsPerSecond;
+  const both = (label: string, defaults: string, four: string) => `${label}: defaults ${defaults}, 4 in flight ${four}`;
+  const verdict = (defaults: boolean, four: boolean) => (defaults ? 'met' : four ? 'met with 4 in flight only' : 'MISSED');
+  const rows: [string, string, string][] = [
+    [
+      '1,000 concurrent actors >= 50,000 events/s',
+      both('ev/s', formatRate(thousand.engram.rate), formatRate(thousand.engram4.rate)),
+      verdict(thousand.engram.rate >= 50_000, thousand.engram4.rate >= 50_000),
+    ],
+    [
+      '... >= 50% of the raw 4-connection limit (1,000-row INSERTs)',
+      both(`of ${formatRate(thousand.raw4.rate)} rows/s`, percent(thousand.engram.rate, thousand.raw4.rate), percent(thousand.engram4.rate, thousand.raw4.rate)),
+      verdict(thousand.engram.rate >= 0.5 * thousand.raw4.rate, thousand.engram4.rate >= 0.5 * thousand.raw4.rate),
+    ],
+    [
+      `... >= 10x Emmett, one event per command (${emmettSame.shape.streams} streams)`,
+      both(`x ${formatRate(emmettSame.rate)} ev/s`, ratio(thousand.engram.rate, emmettSame.rate), ratio(thousand.engram4.rate, emmettSame.rate)),
+      verdict(thousand.engram.rate >= 10 * emmettSame.rate, thousand.engram4.rate >= 10 * emmettSame.rate),
+    ],
+    ['1M-event recovery >= 200,000 events/s', `${formatRate(engram.eventsPerSecond)} ev/s`, engram.eventsPerSecond >= 200_000 ? 'met' : 'MISSED'],
+    ['... >= 80% of the raw cursor read (sequence nr + payload)', `${percent(engram.eventsPerSecond, rawRead)} of ${formatRate(rawRead)} rows/s`, engram.eventsPerSecond >= 0.8 * rawRead ? 'met' : 'MISSED'],
+    ['... peak memory growth under 100 MB', `${mib(engram.peakRssGrowthMiB)} RSS, ${mib(engram.peakHeapGrowthMiB)} heap`, engram.peakRssGrowthMiB * 1.048576 < 100 && engram.peakHeapGrowthMiB * 1.048576 < 100 ? 'met' : 'MISSED'],
+    ["... >= 2.5x Emmett's aggregateStream", `${ratio(engram.eventsPerSecond, aggregateRate)} of ${formatRate(aggregateRate)} ev/s`, engram.eventsPerSecond >= 2.5 * aggregateRate ? 'met' : 'MISSED'],
+  ];
+  printTable('Goals (from the PostgreSQL issue)', ['goal', 'measured', ''], rows);
+}
