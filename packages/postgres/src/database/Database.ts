@@ -105,6 +105,11 @@ export class Database {
     return this.withClient(operation, persistenceIds, (client) => inTransaction(client, () => work(client)));
   }
 
+  /** The most connections the pool opens at once. */
+  get poolSize(): number {
+    return this.pool.options.max ?? defaultPoolSize;
+  }
+
   /** Closes the pool when the store created it; a user's pool stays open. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;

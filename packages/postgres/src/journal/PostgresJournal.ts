@@ -20,6 +20,11 @@ export interface PostgresJournalOptions extends PostgresStoreOptions {
   readonly maxPayloadBytes?: number;
   /** Rows a replay fetches per round trip. Default 2,000. */
   readonly replayPageSize?: number;
+  /**
+   * `writeMessages` calls the engine keeps in flight at once, each on its own connection.
+   * Default: 4, or the pool size when smaller, so the rest of the pool stays free for recoveries.
+   */
+  readonly writeConcurrency?: number;
 }
 
 /**
@@ -31,6 +36,12 @@ export interface PostgresJournalOptions extends PostgresStoreOptions {
 export const defaultMaxPayloadBytes = 1024 * 1024;
 /** Measured: 2,000-row pages read as fast as larger ones, and hold a few hundred KB at 131 bytes. */
 const defaultReplayPageSize = 2_000;
+/**
+ * Measured on 2 cores with 1,000 writing actors: 1 call in flight 38.5k events/s, 4 in flight
+ * 51.7k; the server's commits overlap while the client encodes the next batch. More calls than
+ * the server has cores to spend on them only add lock waits on the shared indexes.
+ */
+const defaultWriteConcurrency = 4;
 /** PostgreSQL's own limit for one field value. */
 const hardPayloadLimit = 1024 * 1024 * 1024 - 1;
 
@@ -46,6 +57,7 @@ export class PostgresJournal implements Journal {
   private readonly runs = new WriterRuns();
   private readonly maxPayloadBytes: number;
   private readonly replayPageSize: number;
+  readonly writeConcurrency: number;
 
   constructor(connection: PostgresConnection & PostgresJournalOptions, options: PostgresJournalOptions = {}) {
     const settings = { ...connection, ...options };
@@ -54,7 +66,10 @@ export class PostgresJournal implements Journal {
       throw new RangeError(`maxPayloadBytes ${this.maxPayloadBytes} exceeds PostgreSQL's 1 GB field limit`);
     }
     this.replayPageSize = positiveInteger('replayPageSize', settings.replayPageSize ?? defaultReplayPageSize);
+    const writeConcurrency = settings.writeConcurrency;
+    if (writeConcurrency !== undefined) positiveInteger('writeConcurrency', writeConcurrency);
     this.context = new StoreContext(connection, settings);
+    this.writeConcurrency = writeConcurrency ?? Math.min(defaultWriteConcurrency, this.context.db.poolSize);
     this.statements = journalStatements(this.context.tables);
     this.types = new EventTypes(this.context.tables);
   }
