@@ -1,2 +1,2 @@
 export { decodePayload, encodePayload, payloadBytes, type EncodedPayload, type PayloadKind } from './payload.js';
-export { isWellFormedText, keyProblem, maxKeyBytes, textArrayLiteral, textProblem } from './text.js';
+export { isWellFormedText, keyProblem, maxKeyBytes, textArrayLiteral, textArrayParameter, textProblem } from './text.js';
