@@ -51,7 +51,7 @@ describe('JournalBatcher', () => {
     await batcher.whenIdle();
   });
 
-  it('spreads a large turn over the free journal slots, at least 100 writes per call', async () => {
+  it('spreads a large turn over the free journal slots, at least 100 ids per call', async () => {
     const { journal, calls } = heldJournal();
     const batcher = new JournalBatcher(journal, 10_000, 4, (w) => w);
     for (let i = 0; i < 1000; i++) batcher.submit(write(`a${i}`, 1), () => {});
@@ -66,19 +66,38 @@ describe('JournalBatcher', () => {
     await batcher.whenIdle();
   });
 
-  it('never puts one id into two calls in flight', async () => {
+  it('never puts one id into two calls in flight, and sends all its queued writes together', async () => {
     const { journal, calls } = heldJournal();
     const batcher = new JournalBatcher(journal, 10_000, 4, (w) => w);
     for (let seq = 1; seq <= 300; seq++) batcher.submit(write('same', seq), () => {});
     await turn();
-    expect(calls).toHaveLength(1);
-    expect(calls[0]!.writes).toHaveLength(100);
+    // Splitting them over the free calls would only make them wait for each other.
+    expect(calls.map((c) => c.writes.length)).toEqual([300]);
+    for (let seq = 301; seq <= 310; seq++) batcher.submit(write('same', seq), () => {});
+    batcher.submit(write('other', 1), () => {});
+    await turn();
+    expect(calls.map((c) => c.writes.map((w) => w.persistenceId)[0])).toEqual(['same', 'other']);
+    expect(calls[1]!.writes).toHaveLength(1);
     calls[0]!.release();
     await turn();
-    expect(calls[1]!.writes[0]!.events[0]!.sequenceNr).toBe(101);
-    calls[1]!.release();
+    expect(calls[2]!.writes.map((w) => w.events[0]!.sequenceNr)).toEqual([301, 302, 303, 304, 305, 306, 307, 308, 309, 310]);
+    for (const call of calls.slice(1)) call.release();
+    await batcher.whenIdle();
+  });
+
+  it('spreads many ids with several writes each over the free calls by id, each id whole and in order', async () => {
+    const { journal, calls } = heldJournal();
+    const batcher = new JournalBatcher(journal, 10_000, 4, (w) => w);
+    for (let seq = 1; seq <= 3; seq++) for (let i = 0; i < 1000; i++) batcher.submit(write(`a${i}`, seq), () => {});
     await turn();
-    calls[2]!.release();
+    expect(calls.map((c) => c.writes.length)).toEqual([750, 750, 750, 750]);
+    for (const call of calls) {
+      const seqsById = new Map<string, number[]>();
+      for (const w of call.writes) seqsById.set(w.persistenceId, [...(seqsById.get(w.persistenceId) ?? []), w.events[0]!.sequenceNr]);
+      expect(seqsById.size).toBe(250);
+      for (const seqs of seqsById.values()) expect(seqs).toEqual([1, 2, 3]);
+    }
+    for (const call of calls) call.release();
     await batcher.whenIdle();
   });
 

@@ -16,16 +16,17 @@ interface Pending {
 
 const stored: WriteOutcome = { kind: 'stored' };
 
-/** Fewest writes worth a call of their own when a turn is spread over several journal calls. */
-const minChunk = 100;
+/** Fewest persistenceIds worth a call of their own when a turn is spread over several journal calls. */
+const minIdsPerCall = 100;
 
 /**
  * Group commit. Writes submitted by any number of actors in the same event-loop turn go to the
  * journal together in one `writeMessages` call, at the next setImmediate (after the dispatcher has
  * run every ready actor); writes submitted while calls are in flight form the next batch. When the
- * journal takes several calls at once (a connection pool), a large turn is spread over the free
- * slots, at least `minChunk` writes per call. A persistenceId is in at most one call at a time and
- * its writes keep their order.
+ * journal takes several calls at once (a connection pool), a turn with many ids is spread over the
+ * free slots by id, at least `minIdsPerCall` ids per call. A persistenceId is in at most one call at
+ * a time and its writes keep their order, so all its queued writes go together: splitting them
+ * would only make them wait for each other.
  */
 export class JournalBatcher {
   private queue: Pending[] = [];
@@ -77,7 +78,7 @@ export class JournalBatcher {
     this.flushScheduled = false;
     while (this.inFlight < this.maxConcurrent && this.queue.length > 0) {
       const free = this.maxConcurrent - this.inFlight;
-      const limit = Math.min(this.maxBatch, Math.max(minChunk, Math.ceil(this.queue.length / free)));
+      const idLimit = free === 1 ? Infinity : Math.max(minIdsPerCall, Math.ceil(this.readyIds() / free));
       const batch: Pending[] = [];
       const rest: Pending[] = [];
       const ids = new Set<string>();
@@ -85,7 +86,8 @@ export class JournalBatcher {
       for (const pending of this.queue) {
         const id = pending.write.persistenceId;
         // Once an id's write waits, its later writes wait too, so per-id order holds.
-        if (batch.length >= limit || this.busyIds.has(id) || waiting.has(id)) {
+        const fits = ids.has(id) || ids.size < idLimit;
+        if (batch.length >= this.maxBatch || !fits || this.busyIds.has(id) || waiting.has(id)) {
           rest.push(pending);
           waiting.add(id);
         } else {
@@ -102,6 +104,16 @@ export class JournalBatcher {
       this.queueEmptied = undefined;
     }
   };
+
+  /** How many distinct ids of the queue could go into a call now. */
+  private readyIds(): number {
+    const ready = new Set<string>();
+    for (const pending of this.queue) {
+      const id = pending.write.persistenceId;
+      if (!this.busyIds.has(id)) ready.add(id);
+    }
+    return ready.size;
+  }
 
   private send(batch: Pending[], ids: Set<string>): void {
     this.inFlight++;
