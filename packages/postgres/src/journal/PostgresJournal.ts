@@ -38,8 +38,8 @@ export const defaultMaxPayloadBytes = 1024 * 1024;
 const defaultReplayPageSize = 2_000;
 /**
  * Measured on 2 cores with 1,000 writing actors: 1 call in flight 38.5k events/s, 4 in flight
- * 51.7k; the server's commits overlap while the client encodes the next batch. More calls than
- * the server has cores to spend on them only add lock waits on the shared indexes.
+ * 51.7k; the server's commits overlap while the client encodes the next batch. Higher values
+ * were not measured to help there; a larger server may want more.
  */
 const defaultWriteConcurrency = 4;
 /** PostgreSQL's own limit for one field value. */
