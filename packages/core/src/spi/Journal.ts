@@ -12,9 +12,16 @@ import type { AtomicWrite, PersistentRepr } from './PersistentRepr.js';
  *   and the engine stops that writer (only that one).
  *
  * Call order the engine guarantees (and the TCK exercises): for one persistenceId, at most one
- * `writeMessages` containing it is in flight at a time, and sequence numbers arrive gap-free in
- * ascending order. Different persistenceIds are written concurrently, usually in one call (group
- * commit), and a plugin should store one call in one transaction where it can.
+ * `writeMessages` containing it is in flight at a time, and its sequence numbers ascend: each
+ * AtomicWrite holds consecutive numbers, starting above every number the engine used before.
+ * Different persistenceIds are written concurrently, usually in one call (group commit), and a
+ * plugin should store one call in one transaction where it can.
+ *
+ * Sequence numbers are assigned by the engine, and those of a rejected write are not reused: the
+ * next write of that id starts after them, so the stored numbers of an id can have gaps (TCK case
+ * 16: of [6, 7 rejected, 8], 6 and 8 are stored and 7 never is). A store accepts every write that
+ * starts above the highest sequence nr it ever stored for the id, gap or not, and answers any
+ * other with `SequenceConflict`: a gap is never filled later, and a deleted number stays taken.
  */
 export interface Journal {
   /**

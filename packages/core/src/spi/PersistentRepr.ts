@@ -4,7 +4,10 @@
  */
 export interface PersistentRepr {
   readonly persistenceId: string;
-  /** 1-based, gap-free per persistenceId. */
+  /**
+   * 1-based, ascending per persistenceId, assigned by the engine. Not gap-free: the numbers of a
+   * rejected write are not reused (see `Journal`).
+   */
   readonly sequenceNr: number;
   /** Id of the serializer that produced `payload` (see `Serialization`). */
   readonly serializerId: number;

@@ -52,11 +52,11 @@ export const deleteCases: JournalGroup = {
       },
     },
     {
-      name: 'a deleted sequence nr cannot be written again: SequenceConflict, nothing stored; the next seq is accepted',
+      name: '20. a deleted sequence nr cannot be written again: SequenceConflict, nothing stored; the next seq is accepted',
       run: async (context) => deletedSequenceNrsStayTaken(context, context.journal, context.journal),
     },
     {
-      name: 'sharedStorage: a stale instance cannot write a sequence nr another instance deleted',
+      name: '20. sharedStorage: a stale instance cannot write a sequence nr another instance deleted',
       requires: (capabilities) => capabilities.sharedStorage,
       run: async (context) => deletedSequenceNrsStayTaken(context, await context.open(), await context.open()),
     },

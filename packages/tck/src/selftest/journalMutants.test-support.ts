@@ -1,4 +1,4 @@
-import type { Journal, PersistentRepr } from '@engram/core/spi';
+import { SequenceConflict, type Journal, type PersistentRepr } from '@engram/core/spi';
 import {
   liveHighest,
   limitMutant,
@@ -268,6 +268,20 @@ function writeMutants(): JournalMutant[] {
           const stored = await j.writeMessages(writes.filter((_, i) => keep[i]));
           let next = 0;
           return keep.map((k) => (k ? stored[next++] : undefined));
+        },
+      }),
+    ),
+    wrapped('a write that does not start at highest + 1 conflicts (gaps refused)', (j) =>
+      override(j, {
+        writeMessages: async (writes) => {
+          const results: (Error | undefined)[] = [];
+          for (const w of writes) {
+            const first = w.events[0]?.sequenceNr;
+            const highest = await j.readHighestSequenceNr(w.persistenceId, 0);
+            const gap = first !== undefined && first > highest + 1;
+            results.push(gap ? new SequenceConflict(w.persistenceId, first) : (await j.writeMessages([w]))[0]);
+          }
+          return results;
         },
       }),
     ),
