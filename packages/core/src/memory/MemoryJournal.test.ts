@@ -71,9 +71,17 @@ describe('MemoryJournal', () => {
   it('rejects sequence nrs that are not positive integers or do not ascend within a write', async () => {
     const journal = new MemoryJournal();
     const results = await journal.writeMessages([write('a', 0), write('b', 1.5), write('c', 2, 1), write('d', 1, 3)]);
-    expect(results.map((r) => r?.name)).toEqual(['InvalidSequenceNr', 'InvalidSequenceNr', 'InvalidSequenceNr', undefined]);
+    expect(results.map((r) => r?.name)).toEqual(['InvalidWrite', 'InvalidWrite', 'InvalidWrite', undefined]);
     expect(await replayed(journal, 'c')).toEqual([]);
     expect(await replayed(journal, 'd')).toEqual([1, 3]);
+  });
+
+  it('replays whole sequence nrs inside fractional bounds, like the SQL stores', async () => {
+    const journal = new MemoryJournal();
+    await journal.writeMessages([write('p', 1, 2, 3, 4, 5)]);
+    expect(await replayed(journal, 'p', 2.5, 4.5)).toEqual([3, 4]);
+    expect(await replayed(journal, 'p', 1, Infinity, 1.5)).toEqual([1]);
+    expect(await replayed(journal, 'p', NaN)).toEqual([]);
   });
 
   it('treats a deleted sequence nr as taken: rewriting it is a SequenceConflict', async () => {

@@ -1,13 +1,15 @@
 import { requireNumber } from '../errors/index.js';
 import {
   InvalidPersistenceId,
+  InvalidWrite,
   PayloadTooLarge,
   SequenceConflict,
+  replayBounds,
   type AtomicWrite,
   type Journal,
   type PersistentRepr,
 } from '../spi/index.js';
-import { InvalidSequenceNr, StoreClosed } from './errors.js';
+import { StoreClosed } from './errors.js';
 import { payloadSizeAtMost } from './utf8ByteLength.js';
 
 export interface MemoryJournalOptions {
@@ -80,11 +82,12 @@ export class MemoryJournal implements Journal {
   ): Promise<void> {
     this.#ensureOpen('replayMessages', persistenceId);
     const stream = this.#streams.get(persistenceId);
-    if (stream === undefined || !(max > 0)) return;
+    const bounds = replayBounds(fromSequenceNr, toSequenceNr, max);
+    if (stream === undefined || bounds === undefined) return;
     // Captured: a delete during the replay compacts into a new array, writes only append.
     const events = stream.events;
-    const start = Math.max(stream.firstLive, firstIndexAbove(events, fromSequenceNr - 1));
-    const end = Math.min(firstIndexAbove(events, toSequenceNr), start + max);
+    const start = Math.max(stream.firstLive, firstIndexAbove(events, bounds.from - 1));
+    const end = Math.min(firstIndexAbove(events, bounds.to), start + bounds.max);
     for (let i = start; i < end; i++) onEvent(events[i]!.repr);
   }
 
@@ -133,15 +136,11 @@ export class MemoryJournal implements Journal {
         );
       }
       if (!Number.isSafeInteger(seq) || seq < 1) {
-        return new InvalidSequenceNr(pid, seq, 'it must be a positive integer; nothing of this write was stored');
+        return new InvalidWrite(pid, seq, 'the sequence nr must be a positive integer');
       }
       if (seq <= highest) return new SequenceConflict(pid, seq);
       if (seq <= previous) {
-        return new InvalidSequenceNr(
-          pid,
-          seq,
-          `it follows ${previous} in the same AtomicWrite; sequence nrs must ascend; nothing of this write was stored`,
-        );
+        return new InvalidWrite(pid, seq, `it follows ${previous} in the same AtomicWrite; sequence nrs must ascend`);
       }
       previous = seq;
       const size = payloadSizeAtMost(event.payload, this.#maxPayloadBytes);

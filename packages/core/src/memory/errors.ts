@@ -1,4 +1,5 @@
 import { EngramError } from '../errors/index.js';
+import { InvalidWrite } from '../spi/index.js';
 
 /** A call reached an in-memory store after its `close()`. */
 export class StoreClosed extends EngramError {
@@ -18,17 +19,9 @@ export class StoreClosed extends EngramError {
 }
 
 /**
- * Per-write rejection: a sequence nr that no writer can produce (not a positive integer, or not
- * ascending inside one AtomicWrite). Nothing of that write was stored.
+ * @deprecated Use `InvalidWrite` from `@engram/core/spi`, the one malformed-write rejection of
+ * every store. This alias is that class: the errors it makes are named `InvalidWrite`.
  */
-export class InvalidSequenceNr extends EngramError {
-  override readonly name = 'InvalidSequenceNr';
-
-  constructor(
-    readonly persistenceId: string,
-    readonly sequenceNr: number,
-    readonly reason: string,
-  ) {
-    super(`sequence nr ${sequenceNr} of persistenceId ${JSON.stringify(persistenceId)} is invalid: ${reason}`);
-  }
-}
+export const InvalidSequenceNr = InvalidWrite;
+/** @deprecated Use `InvalidWrite` from `@engram/core/spi`. */
+export type InvalidSequenceNr = InvalidWrite;

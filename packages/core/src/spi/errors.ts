@@ -57,3 +57,25 @@ export class InvalidPersistenceId extends EngramError {
     super(`persistenceId ${JSON.stringify(persistenceId)} is invalid: ${reason}`);
   }
 }
+
+/**
+ * Per-write rejection: the AtomicWrite cannot be stored as given (a sequence nr that is not a
+ * positive integer or does not follow the one before it, a field the store cannot keep exactly,
+ * ...). Nothing of it was stored; the other writes of the call land. The one such error of every
+ * store: a store says what was wrong in `reason`, never with a class of its own.
+ */
+export class InvalidWrite extends EngramError {
+  override readonly name = 'InvalidWrite';
+
+  constructor(
+    readonly persistenceId: string,
+    /** The event that was wrong, or undefined when the problem is the write as a whole. */
+    readonly sequenceNr: number | undefined,
+    readonly reason: string,
+  ) {
+    super(
+      `cannot store ${sequenceNr === undefined ? 'write' : `event ${sequenceNr}`} of persistenceId ` +
+        `${JSON.stringify(persistenceId)}: ${reason}; nothing of this write was stored`,
+    );
+  }
+}

@@ -1,18 +1,10 @@
-import { EngramError } from '@engram/core';
+import { EngramError, type StoreOperation } from '@engram/core/spi';
 
-/** The store operations a `PostgresStoreError` can name. */
-export type PostgresOperation =
-  | 'connect'
-  | 'migrate'
-  | 'writeMessages'
-  | 'replayMessages'
-  | 'readHighestSequenceNr'
-  | 'deleteMessagesTo'
-  | 'loadSnapshot'
-  | 'saveSnapshot'
-  | 'deleteSnapshot'
-  | 'deleteSnapshots'
-  | 'readEventsByGlobalOrder';
+/**
+ * The store operations a `PostgresStoreError` can name: the SPI calls, and beyond them connecting,
+ * migrating the schema and the global-order reads of queries.
+ */
+export type PostgresOperation = StoreOperation | 'connect' | 'migrate' | 'readEventsByGlobalOrder';
 
 /** How many persistenceIds a message lists before it says "and N more". */
 const listedIds = 5;

@@ -1,3 +1,3 @@
-export { InvalidWrite } from './InvalidWrite.js';
+export { InvalidWrite } from '@engram/core/spi';
 export { PostgresStoreError, type PostgresOperation } from './PostgresStoreError.js';
 export { SchemaVersionTooNew } from './SchemaVersionTooNew.js';

@@ -1,4 +1,4 @@
-import type { PersistentRepr } from '@engram/core/spi';
+import { replayBounds, type PersistentRepr } from '@engram/core/spi';
 import Cursor from 'pg-cursor';
 import { typeParsers, type StoreContext } from '../database/index.js';
 import type { EventTypes } from './EventTypes.js';
@@ -27,11 +27,9 @@ export async function replayMessages(
   max: number,
   onEvent: (event: PersistentRepr) => void,
 ): Promise<void> {
-  const from = Math.max(1, Math.ceil(fromSequenceNr));
-  const to = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(toSequenceNr));
-  const limit = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(max));
-  if (Number.isNaN(from) || Number.isNaN(to) || Number.isNaN(limit) || limit <= 0 || from > to) return;
-  if (!storable(persistenceId)) return;
+  const bounds = replayBounds(fromSequenceNr, toSequenceNr, max);
+  if (bounds === undefined || !storable(persistenceId)) return;
+  const { from, to, max: limit } = bounds;
 
   const { context, statements, types, pageSize } = settings;
   await context.ensureReady('replayMessages', [persistenceId]);

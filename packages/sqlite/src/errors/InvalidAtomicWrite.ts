@@ -1,22 +1,9 @@
-import { EngramError } from '@engram/core';
+import { InvalidWrite } from '@engram/core/spi';
 
 /**
- * Per-write rejection for an AtomicWrite the journal cannot store as given: sequence numbers that
- * are not consecutive positive integers, a timestamp that is not a number, or a payload that is
- * neither text nor bytes. (An empty or mismatched persistenceId gives core's InvalidPersistenceId.)
- * Nothing of the write was stored; the other writes of the same call are unaffected.
+ * @deprecated Use `InvalidWrite` from `@engram/core/spi`, the one malformed-write rejection of
+ * every store. This alias is that class: the SQLite journal's rejections are named `InvalidWrite`.
  */
-export class InvalidAtomicWrite extends EngramError {
-  override readonly name = 'InvalidAtomicWrite';
-
-  constructor(
-    readonly persistenceId: string,
-    readonly sequenceNr: number | undefined,
-    problem: string,
-  ) {
-    super(
-      `AtomicWrite for persistenceId "${persistenceId}"` +
-        `${sequenceNr === undefined ? '' : ` at sequence nr ${sequenceNr}`} was rejected: ${problem}; nothing of it was stored`,
-    );
-  }
-}
+export const InvalidAtomicWrite = InvalidWrite;
+/** @deprecated Use `InvalidWrite` from `@engram/core/spi`. */
+export type InvalidAtomicWrite = InvalidWrite;

@@ -1,18 +1,10 @@
-import { EngramError } from '@engram/core';
+import { EngramError, type StoreOperation } from '@engram/core/spi';
 
-/** What the store was doing when SQLite failed; appears in the message and as `operation`. */
-export type SqliteOperation =
-  | 'open'
-  | 'migrate'
-  | 'writeMessages'
-  | 'replayMessages'
-  | 'readHighestSequenceNr'
-  | 'deleteMessagesTo'
-  | 'loadSnapshot'
-  | 'saveSnapshot'
-  | 'deleteSnapshot'
-  | 'deleteSnapshots'
-  | 'close';
+/**
+ * What the store was doing when SQLite failed; appears in the message and as `operation`. Beyond
+ * the SPI calls, opening the file and migrating its schema.
+ */
+export type SqliteOperation = StoreOperation | 'open' | 'migrate';
 
 /**
  * A storage failure of the SQLite journal or snapshot store: the file could not be opened, its

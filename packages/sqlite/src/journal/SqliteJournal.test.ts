@@ -136,8 +136,8 @@ describe('SqliteJournal', () => {
   it('rejects sequence nrs that are not consecutive within an AtomicWrite', async () => {
     const { journal } = open();
     const [result] = await journal.writeMessages([{ persistenceId: 'gap', events: [repr('gap', 1), repr('gap', 3)] }]);
-    expect(result?.name).toBe('InvalidAtomicWrite');
-    expect(result?.message).toMatch(/"gap" at sequence nr 3 .*consecutive, expected 2/);
+    expect(result?.name).toBe('InvalidWrite');
+    expect(result?.message).toMatch(/event 3 of persistenceId "gap": .*consecutive, expected 2/);
     expect(await journal.readHighestSequenceNr('gap', 0)).toBe(0);
   });
 

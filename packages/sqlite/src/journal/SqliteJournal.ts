@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { type AtomicWrite, type Journal, type PersistentRepr, SequenceConflict } from '@engram/core/spi';
+import { type AtomicWrite, type Journal, type PersistentRepr, replayBounds, SequenceConflict } from '@engram/core/spi';
 import {
   closeDatabase,
   openDatabase,
@@ -110,10 +110,11 @@ export class SqliteJournal implements Journal {
     onEvent: (event: PersistentRepr) => void,
   ): Promise<void> {
     this.#open('replayMessages', persistenceId);
-    let next = Math.max(1, Math.ceil(fromSequenceNr));
-    const last = Math.min(MAX_BOUND, Math.floor(toSequenceNr));
-    let remaining = Math.min(MAX_BOUND, Math.floor(max));
-    if (!(remaining > 0 && next <= last)) return;
+    const bounds = replayBounds(fromSequenceNr, toSequenceNr, max);
+    if (bounds === undefined) return;
+    const last = bounds.to;
+    let next = bounds.from;
+    let remaining = bounds.max;
     const streamId = this.#run('replayMessages', persistenceId, () => this.#knownStreamId(persistenceId));
     if (streamId === undefined) return;
     for (;;) {

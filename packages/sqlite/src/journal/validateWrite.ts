@@ -1,5 +1,4 @@
-import { type AtomicWrite, InvalidPersistenceId, PayloadTooLarge } from '@engram/core/spi';
-import { InvalidAtomicWrite } from '../errors/index.js';
+import { type AtomicWrite, InvalidPersistenceId, InvalidWrite, PayloadTooLarge } from '@engram/core/spi';
 
 /**
  * Why `write` cannot be stored as given, or `undefined` when it can. Checked before the
@@ -24,14 +23,14 @@ export function validateWrite(write: AtomicWrite, maxPayloadBytes: number): Erro
     }
     if (i === 0) {
       if (!Number.isSafeInteger(seq) || seq < 1) {
-        return new InvalidAtomicWrite(pid, undefined, `sequence nr ${String(seq)} is not a positive integer`);
+        return new InvalidWrite(pid, undefined, `sequence nr ${String(seq)} is not a positive integer`);
       }
     } else if (seq !== expected) {
-      return new InvalidAtomicWrite(pid, seq, `sequence nrs must be consecutive, expected ${expected}`);
+      return new InvalidWrite(pid, seq, `sequence nrs must be consecutive, expected ${expected}`);
     }
     expected = seq + 1;
     if (!Number.isFinite(event.timestamp)) {
-      return new InvalidAtomicWrite(pid, seq, `timestamp ${String(event.timestamp)} is not a number`);
+      return new InvalidWrite(pid, seq, `timestamp ${String(event.timestamp)} is not a number`);
     }
     const payload = event.payload;
     // UTF-8 takes at most 3 bytes per UTF-16 unit: most texts fit without counting their bytes.
@@ -55,7 +54,7 @@ function checkPayload(payload: unknown, pid: string, seq: number, max: number): 
   } else if (payload instanceof Uint8Array) {
     size = payload.byteLength;
   } else {
-    return new InvalidAtomicWrite(pid, seq, 'the payload is neither a string nor a Uint8Array');
+    return new InvalidWrite(pid, seq, 'the payload is neither a string nor a Uint8Array');
   }
   return size > max ? new PayloadTooLarge(pid, seq, size, max) : undefined;
 }
