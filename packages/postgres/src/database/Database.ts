@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
-import { EngramError } from '@engram/core';
+import { EngramError } from '@engram/core/spi';
 import { PostgresStoreError, type PostgresOperation } from '../errors/index.js';
 
 /** Where the store's connections come from: a pool it creates and owns, or the user's pool. */

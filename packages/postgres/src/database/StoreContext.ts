@@ -1,4 +1,4 @@
-import { EngramError } from '@engram/core';
+import { EngramError } from '@engram/core/spi';
 import { PostgresStoreError, type PostgresOperation } from '../errors/index.js';
 import { checkSchemaVersion, migrate } from '../migrations/migrate.js';
 import { Database, type PostgresConnection } from './Database.js';

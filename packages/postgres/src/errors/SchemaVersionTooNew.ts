@@ -1,4 +1,4 @@
-import { EngramError } from '@engram/core';
+import { EngramError } from '@engram/core/spi';
 
 /**
  * The database was migrated by a newer Engram than this one: this version does not know the
