@@ -12,6 +12,9 @@ import type { EventSourcedSignal } from './EventSourcedSignal.js';
 import { account, type AccountCommand, type AccountReply } from './fixtures/account.test-support.js';
 import { RecordingJournal } from './fixtures/RecordingJournal.test-support.js';
 import { storedEvent } from './fixtures/GatedJournal.test-support.js';
+import { PersistentActor, persistentActor } from './PersistentActor.js';
+import { SnapshotSelectionCriteria } from '../spi/SnapshotStore.js';
+import { FaultInjectingSnapshotStore } from '../testkit/FaultInjectingSnapshotStore.js';
 
 let kits: ActorTestKit[] = [];
 afterEach(async () => {
@@ -191,5 +194,35 @@ describe('group commit', () => {
     expect(journal.calls).toHaveLength(1);
     expect(journal.closed).toBe(1);
     expect((await journal.stored('Account|t')).map((e) => e.sequenceNr)).toEqual([1]);
+  });
+});
+
+describe('failed deletes', () => {
+  class Deleter extends PersistentActor<'deleteEvents' | 'deleteSnapshots', string> {
+    readonly persistenceId = 'deleter';
+    receiveRecover(): void {}
+    receiveCommand(message: unknown): void {
+      if (message === 'deleteEvents') this.deleteMessages(Infinity);
+      if (message === 'deleteSnapshots') this.deleteSnapshots(SnapshotSelectionCriteria.latest());
+    }
+  }
+
+  it('log a warning that names the persistenceId, as a failed snapshot save does', async () => {
+    const journal = new FaultInjectingJournal(new MemoryJournal());
+    const snapshots = new FaultInjectingSnapshotStore(new MemorySnapshotStore());
+    const kit = ActorTestKit.create({ config: { persistence: { journal, snapshotStore: snapshots } } });
+    kits.push(kit);
+    journal.failDelete();
+    snapshots.failDelete();
+    const ref = kit.spawn(persistentActor(() => new Deleter()));
+    ref.tell('deleteEvents');
+    ref.tell('deleteSnapshots');
+    await kit.settle();
+    const events = kit.logs.find('deleting events failed', 'warn');
+    const snaps = kit.logs.find('deleting snapshots failed', 'warn');
+    expect(events).toHaveLength(1);
+    expect(snaps).toHaveLength(1);
+    expect(events[0]!.fields['persistenceId']).toBe('deleter');
+    expect(snaps[0]!.fields['persistenceId']).toBe('deleter');
   });
 });

@@ -2,13 +2,14 @@ import type { ActorContext } from '../../actor/ActorContext.js';
 import type { ActorContextImpl } from '../../actor/internal/ActorContextImpl.js';
 import type { ActorRef } from '../../actor/ActorRef.js';
 import { StashOverflow, describeMessage } from '../../actor/errors.js';
-import type { InternalMessage } from '../../actor/internal/InternalMessage.js';
 import type { Logger } from '../../actor/Logger.js';
 import type { TimerScheduler } from '../../actor/TimerScheduler.js';
 import type { Persistence } from '../Persistence.js';
 import { CommandStash } from './CommandStash.js';
 import { EventCodec } from './EventCodec.js';
 import type { EventsourcedLogic } from './EventsourcedLogic.js';
+import type { EngineMessage } from './InternalProtocol.js';
+import { WriteSession } from './JournalBatcher.js';
 
 export type PhaseName = 'RequestingRecoveryPermit' | 'ReplayingSnapshot' | 'ReplayingEvents' | 'Running';
 
@@ -25,6 +26,8 @@ export class EventsourcedSetup<C, E> {
   /** Commands stashed by the user's own logic (Effect.stash / stash()). */
   readonly userStash: CommandStash<C>;
   readonly writerUuid = crypto.randomUUID();
+  /** This incarnation's writes: once one fails, the rest are never sent. */
+  readonly writeSession = new WriteSession();
   private releasePermit: (() => void) | undefined;
   private recoveryGeneration = 0;
   private ended = false;
@@ -51,8 +54,19 @@ export class EventsourcedSetup<C, E> {
     this.userStash = new CommandStash<C>(persistence.settings.stashCapacity);
   }
 
-  tellSelf(message: InternalMessage): void {
-    (this.ctx.self as ActorRef<unknown>).tell(message);
+  tellSelf(message: EngineMessage): void {
+    (this.ctx.self as ActorRef<unknown>).tell(this.stamp(message));
+  }
+
+  /** Marks `message` as this incarnation's. */
+  stamp<M extends EngineMessage>(message: M): M {
+    message.incarnation = this;
+    return message;
+  }
+
+  /** False for a message sent by an earlier incarnation of the actor. */
+  isOwn(message: EngineMessage): boolean {
+    return message.incarnation === this;
   }
 
   /** Counts store work as activity of the system (the test kit waits for it). */
@@ -85,9 +99,9 @@ export class EventsourcedSetup<C, E> {
   }
 
   /** Arms the no-progress check of a recovery phase; returns the generation its tick carries. */
-  armRecoveryTimeout(tick: (generation: number) => InternalMessage): number {
+  armRecoveryTimeout(tick: (generation: number) => EngineMessage): number {
     const generation = ++this.recoveryGeneration;
-    this.timers.startSingleTimer('recovery-timeout', tick(generation), this.persistence.settings.recoveryTimeoutMs);
+    this.timers.startSingleTimer('recovery-timeout', this.stamp(tick(generation)), this.persistence.settings.recoveryTimeoutMs);
     return generation;
   }
 

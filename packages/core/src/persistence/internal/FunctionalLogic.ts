@@ -83,11 +83,22 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
   }
 
   private persist(effect: EffectImpl<E, S>, api: RunningApi<C, E>): void {
+    // As in Akka Typed, the event handler runs before the write, on a tentative state: an event it
+    // cannot apply fails the command and is never stored (else no later start could recover).
+    // Commands wait while the write is pending, so the state it started from is still current
+    // when the write is stored, and the tentative states become the state then.
+    const tentative: S[] = [];
+    let state = this.state;
+    for (const event of effect.events) {
+      state = this.settings.eventHandler(state, event);
+      tentative.push(state);
+    }
+    let applied = 0;
     let snapshotDue = false;
     api.persist(effect.events, {
       stashing: true,
       onEvent: (event, sequenceNr) => {
-        this.state = this.settings.eventHandler(this.state, event);
+        this.state = tentative[applied++]!;
         if (this.shouldSnapshot(event, sequenceNr)) snapshotDue = true;
       },
       onDone: (outcome) => {
@@ -109,7 +120,13 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
     for (const sideEffect of effect.sideEffects) {
       switch (sideEffect.kind) {
         case 'run':
-          sideEffect.run(this.state);
+          if ((sideEffect.run(this.state) as unknown) instanceof EffectImpl) {
+            throw new IllegalPersistenceOperation(
+              this.persistenceId,
+              'a thenRun callback returned an Effect: persisting from thenRun is not allowed (as in Akka Typed); ' +
+                'send the actor a command (ctx.self.tell) and persist from the command handler',
+            );
+          }
           break;
         case 'reply':
           (sideEffect.to as { tell(message: unknown): void }).tell(sideEffect.reply(this.state));
@@ -130,7 +147,6 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
         this.signal({ type: 'SnapshotCompleted', metadata: response.metadata });
         return this.applyRetention(response.metadata, api);
       case 'SaveSnapshotFailure':
-        this.ctx.log.warn({ persistenceId: this.persistenceId, phase: 'Running', err: response.cause }, 'saving a snapshot failed');
         return this.signal({ type: 'SnapshotFailed', metadata: response.metadata, error: response.cause });
       case 'DeleteMessagesSuccess':
         return this.signal({ type: 'DeleteEventsCompleted', toSequenceNr: response.toSequenceNr });

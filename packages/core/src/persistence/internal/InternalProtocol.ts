@@ -4,37 +4,48 @@ import type { PersistenceResponse } from '../responses.js';
 import type { WriteOutcome } from './JournalBatcher.js';
 import type { WriteSlot } from './WriteSlot.js';
 
-/** The closed set of messages a persistent actor sends itself; phases switch on these classes. */
+/**
+ * The closed set of messages a persistent actor sends itself; phases switch on these classes.
+ * Each is stamped with the incarnation that sent it (Akka's writer instanceId): one that arrives
+ * after a restart belongs to the previous incarnation and is dropped, so a late store reply never
+ * reaches the next incarnation's phases.
+ */
+export abstract class EngineMessage extends InternalMessage {
+  incarnation: object | undefined;
+}
 
-export class RecoveryPermitGranted extends InternalMessage {}
+export class RecoveryPermitGranted extends EngineMessage {}
 
-export class SnapshotLoaded extends InternalMessage {
+/** Picks up work left over when a handler threw and the actor was resumed. */
+export class ContinueWork extends EngineMessage {}
+
+export class SnapshotLoaded extends EngineMessage {
   constructor(readonly selected: SelectedSnapshot | undefined) {
     super();
   }
 }
 
-export class ReplayDone extends InternalMessage {
+export class ReplayDone extends EngineMessage {
   constructor(readonly highestSequenceNr: number) {
     super();
   }
 }
 
 /** A recovery step failed (the error is already a RecoveryFailed). */
-export class RecoveryStepFailed extends InternalMessage {
+export class RecoveryStepFailed extends EngineMessage {
   constructor(readonly error: Error) {
     super();
   }
 }
 
 /** Checks that recovery still makes progress; `generation` ties it to the phase that armed it. */
-export class RecoveryTick extends InternalMessage {
+export class RecoveryTick extends EngineMessage {
   constructor(readonly generation: number) {
     super();
   }
 }
 
-export class WriteDone extends InternalMessage {
+export class WriteDone extends EngineMessage {
   constructor(
     readonly slot: WriteSlot,
     readonly outcome: WriteOutcome,
@@ -44,7 +55,7 @@ export class WriteDone extends InternalMessage {
 }
 
 /** A snapshot or delete request finished; `then` runs after the response was handled. */
-export class ResponseArrived extends InternalMessage {
+export class ResponseArrived extends EngineMessage {
   constructor(
     readonly response: PersistenceResponse,
     readonly blocking: boolean,
@@ -54,7 +65,7 @@ export class ResponseArrived extends InternalMessage {
   }
 }
 
-/** Asks a running persistent actor for its current state (the test kit uses this). */
+/** Asks a running persistent actor for its current state (the test kit uses this; not stamped). */
 export class InspectState extends InternalMessage {
   constructor(readonly reply: (state: unknown) => void) {
     super();

@@ -9,8 +9,18 @@ export type WriteOutcome =
   | { readonly kind: 'rejected'; readonly error: Error }
   | { readonly kind: 'failed'; readonly error: unknown };
 
+/**
+ * The writes of one incarnation of a persistent actor. Once one of them fails, every write of the
+ * session still queued, and every later one, fails too and is never sent: the journal must not
+ * hold seq 2 of a writer that believes seq 1 failed.
+ */
+export class WriteSession {
+  failure: { readonly error: unknown } | undefined;
+}
+
 interface Pending {
   readonly write: AtomicWrite;
+  readonly session: WriteSession;
   readonly done: (outcome: WriteOutcome) => void;
 }
 
@@ -31,6 +41,9 @@ const minIdsPerCall = 100;
 export class JournalBatcher {
   private queue: Pending[] = [];
   private inFlight = 0;
+  /** Writes queued or in flight, per persistenceId (recovery waits for an id's to land). */
+  private readonly unsettled = new Map<string, number>();
+  private readonly settledWaiters = new Map<string, (() => void)[]>();
   private readonly busyIds = new Set<string>();
   private flushScheduled = false;
   private idleWaiters: (() => void)[] = [];
@@ -45,16 +58,34 @@ export class JournalBatcher {
     private readonly track: <V>(work: Promise<V>) => Promise<V>,
   ) {}
 
-  submit(write: AtomicWrite, done: (outcome: WriteOutcome) => void): void {
-    if (this.closedWith !== undefined) {
-      done({ kind: 'failed', error: this.closedWith });
+  submit(write: AtomicWrite, session: WriteSession, done: (outcome: WriteOutcome) => void): void {
+    const refusal = this.closedWith ?? session.failure?.error;
+    if (refusal !== undefined) {
+      done({ kind: 'failed', error: refusal });
       return;
     }
     if (this.queue.length === 0 && this.queueEmptied === undefined) {
       void this.track(new Promise<void>((resolve) => (this.queueEmptied = resolve)));
     }
-    this.queue.push({ write, done });
+    const id = write.persistenceId;
+    this.unsettled.set(id, (this.unsettled.get(id) ?? 0) + 1);
+    this.queue.push({ write, session, done });
     this.scheduleFlush();
+  }
+
+  /** Resolves once no write of `persistenceId` is queued or in flight. */
+  whenSettled(persistenceId: string): Promise<void> {
+    if (!this.unsettled.has(persistenceId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.settledWaiters.get(persistenceId);
+      if (waiters === undefined) this.settledWaiters.set(persistenceId, [resolve]);
+      else waiters.push(resolve);
+    });
+  }
+
+  /** Writes queued or in flight, per persistenceId (what a shutdown past its deadline reports). */
+  unsettledWrites(): ReadonlyMap<string, number> {
+    return new Map(this.unsettled);
   }
 
   /** Resolves when every submitted write has its outcome. */
@@ -105,6 +136,35 @@ export class JournalBatcher {
     }
   };
 
+  /** Fails, without sending them, the queued writes of sessions that saw a write fail. */
+  private failQueued(sessions: Set<WriteSession>): void {
+    const kept: Pending[] = [];
+    const failed: Pending[] = [];
+    for (const pending of this.queue) (sessions.has(pending.session) ? failed : kept).push(pending);
+    if (failed.length === 0) return;
+    this.queue = kept;
+    for (const pending of failed) this.finish(pending, { kind: 'failed', error: pending.session.failure!.error });
+    if (this.queue.length === 0) {
+      this.queueEmptied?.();
+      this.queueEmptied = undefined;
+    }
+  }
+
+  private finish(pending: Pending, outcome: WriteOutcome): void {
+    const id = pending.write.persistenceId;
+    const left = this.unsettled.get(id)! - 1;
+    if (left > 0) this.unsettled.set(id, left);
+    else {
+      this.unsettled.delete(id);
+      const waiters = this.settledWaiters.get(id);
+      if (waiters !== undefined) {
+        this.settledWaiters.delete(id);
+        for (const resolve of waiters) resolve();
+      }
+    }
+    pending.done(outcome);
+  }
+
   /** How many distinct ids of the queue could go into a call now. */
   private readyIds(): number {
     const ready = new Set<string>();
@@ -144,7 +204,17 @@ export class JournalBatcher {
   private settle(batch: Pending[], ids: Set<string>, outcomeOf: (index: number) => WriteOutcome): void {
     this.inFlight--;
     for (const id of ids) this.busyIds.delete(id);
-    for (let i = 0; i < batch.length; i++) batch[i]!.done(outcomeOf(i));
+    let failedSessions: Set<WriteSession> | undefined;
+    for (let i = 0; i < batch.length; i++) {
+      const pending = batch[i]!;
+      const outcome = outcomeOf(i);
+      if (outcome.kind === 'failed' && pending.session.failure === undefined) {
+        pending.session.failure = { error: outcome.error };
+        (failedSessions ??= new Set()).add(pending.session);
+      }
+      this.finish(pending, outcome);
+    }
+    if (failedSessions !== undefined) this.failQueued(failedSessions);
     this.scheduleFlush();
     if (this.queue.length === 0 && this.inFlight === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;

@@ -5,6 +5,7 @@ import { InternalMessage } from '../../actor/internal/InternalMessage.js';
 import { InvalidPersistenceId } from '../../spi/errors.js';
 import { Persistence } from '../Persistence.js';
 import type { EventsourcedLogic } from './EventsourcedLogic.js';
+import { EngineMessage } from './InternalProtocol.js';
 import { EventsourcedSetup } from './EventsourcedSetup.js';
 import { type Phase, stoppedPhase } from './phases/Phase.js';
 import { RequestingRecoveryPermit } from './phases/RequestingRecoveryPermit.js';
@@ -25,6 +26,10 @@ export function eventsourcedBehavior<C, E>(createLogic: (ctx: ActorContext<C>) =
       let phase: Phase<C> = RequestingRecoveryPermit.enter(setup);
       return Behaviors.receive<unknown>(
         (_ctx, message) => {
+          if (message instanceof EngineMessage && !setup.isOwn(message)) {
+            setup.log.debug({ phase: phase.name, message: message.constructor.name }, 'dropped a message of an earlier incarnation');
+            return;
+          }
           phase = message instanceof InternalMessage ? phase.onInternal(message) : phase.onCommand(message as C);
           if (phase === stoppedPhase) return Behaviors.stopped;
         },

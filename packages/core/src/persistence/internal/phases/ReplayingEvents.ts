@@ -42,6 +42,10 @@ export class ReplayingEvents<C, E> implements Phase<C> {
     const from = this.snapshotSequenceNr + 1;
     setup.armRecoveryTimeout((generation) => new RecoveryTick(generation));
     const replay = async (): Promise<number> => {
+      // A previous incarnation's writes may still be queued or in flight: read only once they
+      // landed, or this incarnation would recover a stale state and conflict on its next write.
+      await setup.persistence.writer.whenSettled(setup.persistenceId);
+      this.progress++;
       const highest = await journal.readHighestSequenceNr(setup.persistenceId, from);
       this.progress++;
       const to = Math.min(toSequenceNr, highest);

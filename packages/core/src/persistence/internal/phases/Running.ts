@@ -1,12 +1,12 @@
 import type { InternalMessage } from '../../../actor/internal/InternalMessage.js';
 import { RingQueue } from '../../../actor/internal/RingQueue.js';
 import type { SnapshotMetadata, SnapshotSelectionCriteria } from '../../../spi/SnapshotStore.js';
-import { EventRejected, IllegalPersistenceOperation, JournalFailure } from '../../errors.js';
+import { EventRejected, IllegalPersistenceOperation, JournalFailure, RecoveryFailed } from '../../errors.js';
 import type { PersistenceResponse } from '../../responses.js';
 import { EventCodec } from '../EventCodec.js';
 import type { PersistOptions, RunningApi } from '../EventsourcedLogic.js';
 import type { EventsourcedSetup } from '../EventsourcedSetup.js';
-import { InspectState, ResponseArrived, WriteDone } from '../InternalProtocol.js';
+import { ContinueWork, InspectState, ResponseArrived, WriteDone } from '../InternalProtocol.js';
 import type { InspectionEvent } from '../../Inspection.js';
 import type { WriteOutcome } from '../JournalBatcher.js';
 import { WriteSlot } from '../WriteSlot.js';
@@ -27,9 +27,13 @@ type Invocation<E> =
   | { readonly kind: 'defer'; readonly stashing: boolean; readonly handler: () => void };
 
 /**
- * Handles commands. Events persisted while handling one command are submitted as AtomicWrites when
- * it returns; their handlers run in order as the journal confirms them, and while a stashing
- * handler (persist, not persistAsync) or a blocking snapshot is pending, new commands are stashed.
+ * Handles commands. What one piece of user code (a command handler, a persist or defer handler, a
+ * response handler) persists or defers is collected while it runs and kept only if it returns:
+ * code that throws leaves nothing behind. The kept writes are submitted at once (the journal
+ * batches them per turn); their handlers run in order as the journal confirms them. A handler may
+ * persist or defer again (nested): that work queues behind the handlers already waiting, as in
+ * Akka. While a stashing handler (persist, not persistAsync) or a blocking snapshot is pending,
+ * new commands are stashed, and stashed commands always go before newer ones.
  */
 export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
   readonly name = 'Running';
@@ -37,7 +41,11 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
   private readonly pending = new RingQueue<Invocation<E>>();
   private stashingPending = 0;
   private snapshotsBlocking = 0;
-  private newSlots: WriteSlot[] = [];
+  /** Invocations and writes of the user code running now, in the order it made them. */
+  private made: Invocation<E>[] = [];
+  private madeWrites: WriteSlot[] = [];
+  /** True while a persist or defer handler runs: a defer it makes waits behind the queue. */
+  private inHandler = false;
   private stopRequested = false;
 
   private constructor(
@@ -50,8 +58,15 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
 
   static enter<C, E>(setup: EventsourcedSetup<C, E>, sequenceNr: number, snapshotSequenceNr: number): Phase<C> {
     const running = new Running(setup, sequenceNr, snapshotSequenceNr);
-    setup.logic.onRecoveryCompleted(running);
-    running.afterWork();
+    try {
+      running.runUserCode(() => setup.logic.onRecoveryCompleted(running));
+    } catch (error) {
+      // As in Akka Typed: a failing RecoveryCompleted handler fails the recovery (the actor stops).
+      setup.failRecovery(new RecoveryFailed(setup.persistenceId, undefined, undefined, error), 'Running');
+    }
+    // The commands stashed during recovery run from the next message, once Running is the phase:
+    // a command that throws under resume then leaves the actor in Running, not in recovery.
+    if (!setup.stash.isEmpty) setup.tellSelf(new ContinueWork());
     return running.next();
   }
 
@@ -60,8 +75,14 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
   }
 
   onCommand(command: C): Phase<C> {
-    if (this.blocked) this.setup.stashCommand(command, this.setup.stash, this.name);
-    else this.handle(command);
+    const { setup } = this;
+    if (this.blocked || !setup.stash.isEmpty) {
+      // Commands stashed earlier (also ones left when a handler threw and the actor resumed) go first.
+      setup.stashCommand(command, setup.stash, this.name);
+    } else {
+      this.runUserCode(() => setup.logic.onCommand(command, this));
+    }
+    this.afterWork();
     return this.next();
   }
 
@@ -69,35 +90,90 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
     if (message instanceof WriteDone) {
       message.slot.outcome = message.outcome;
       this.afterWork();
+    } else if (message instanceof ContinueWork) {
+      this.afterWork();
     } else if (message instanceof InspectState) {
       message.reply(this.setup.logic.currentState());
     } else if (message instanceof ResponseArrived) {
-      if (message.blocking) this.snapshotsBlocking--;
-      const { response } = message;
-      if (response.type === 'SaveSnapshotSuccess') {
-        this.snapshotSequenceNr = Math.max(this.snapshotSequenceNr, response.metadata.sequenceNr);
-        if (this.setup.persistence.isInspected) this.report({ type: 'SnapshotSaved', metadata: response.metadata });
-      }
-      this.setup.logic.onResponse(response, this);
-      message.then?.();
+      this.onResponse(message);
       this.afterWork();
     }
     return this.next();
   }
 
-  private handle(command: C): void {
-    this.setup.logic.onCommand(command, this);
-    this.afterWork();
+  private onResponse(message: ResponseArrived): void {
+    if (message.blocking) this.snapshotsBlocking--;
+    const { response } = message;
+    const { log, persistence, logic } = this.setup;
+    switch (response.type) {
+      case 'SaveSnapshotSuccess':
+        this.snapshotSequenceNr = Math.max(this.snapshotSequenceNr, response.metadata.sequenceNr);
+        if (persistence.isInspected) this.report({ type: 'SnapshotSaved', metadata: response.metadata });
+        break;
+      case 'SaveSnapshotFailure':
+        log.warn({ phase: this.name, sequenceNr: response.metadata.sequenceNr, err: response.cause }, 'saving a snapshot failed');
+        break;
+      case 'DeleteMessagesFailure':
+        log.warn({ phase: this.name, toSequenceNr: response.toSequenceNr, err: response.cause }, 'deleting events failed');
+        break;
+      case 'DeleteSnapshotFailure':
+        log.warn({ phase: this.name, sequenceNr: response.metadata.sequenceNr, err: response.cause }, 'deleting a snapshot failed');
+        break;
+      case 'DeleteSnapshotsFailure':
+        log.warn({ phase: this.name, criteria: response.criteria, err: response.cause }, 'deleting snapshots failed');
+        break;
+      default:
+        break;
+    }
+    this.runUserCode(() => {
+      logic.onResponse(response, this);
+      message.then?.();
+    });
   }
 
-  /** Submits the writes just made, runs the handlers that are due, then takes stashed commands. */
+  /**
+   * Runs user code; keeps what it persisted or deferred only if it returns. Its writes are
+   * submitted now, its invocations join the queue behind the ones already waiting.
+   */
+  private runUserCode(code: () => void): void {
+    const nextSequenceNr = this.nextSequenceNr;
+    try {
+      code();
+    } catch (error) {
+      this.made = [];
+      this.madeWrites = [];
+      this.nextSequenceNr = nextSequenceNr;
+      throw error;
+    }
+    if (this.made.length === 0) return;
+    for (const invocation of this.made) {
+      this.pending.push(invocation);
+      if (invocation.stashing) this.stashingPending++;
+    }
+    const { writer } = this.setup.persistence;
+    const session = this.setup.writeSession;
+    for (const slot of this.madeWrites) {
+      if (slot.write === undefined) continue;
+      writer.submit(slot.write, session, (outcome) => this.setup.tellSelf(new WriteDone(slot, outcome)));
+    }
+    this.made = [];
+    this.madeWrites = [];
+  }
+
+  /** Runs the handlers that are due, then takes stashed commands while nothing blocks them. */
   private afterWork(): void {
-    this.submitWrites();
-    this.completeInvocations();
-    while (!this.blocked && !this.stopRequested && !this.setup.stash.isEmpty) {
-      this.setup.logic.onCommand(this.setup.stash.shift()!, this);
-      this.submitWrites();
+    const { stash, logic } = this.setup;
+    try {
       this.completeInvocations();
+      while (!this.blocked && !this.stopRequested && !stash.isEmpty) {
+        const command = stash.shift()!;
+        this.runUserCode(() => logic.onCommand(command, this));
+        this.completeInvocations();
+      }
+    } catch (error) {
+      // If the actor is resumed, the next message picks up what is left, in order.
+      if (!this.pending.isEmpty || !stash.isEmpty) this.setup.tellSelf(new ContinueWork());
+      throw error;
     }
   }
 
@@ -105,29 +181,18 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
     return this.stopRequested ? stoppedPhase : this;
   }
 
-  private submitWrites(): void {
-    if (this.newSlots.length === 0) return;
-    const { writer } = this.setup.persistence;
-    for (const slot of this.newSlots) {
-      if (slot.write === undefined) continue;
-      writer.submit(slot.write, (outcome) => this.setup.tellSelf(new WriteDone(slot, outcome)));
-    }
-    this.newSlots = [];
-  }
-
   private completeInvocations(): void {
     for (let head = this.pending.peek(); head !== undefined; head = this.pending.peek()) {
-      if (head.kind === 'defer') {
-        this.pending.shift();
-        if (head.stashing) this.stashingPending--;
-        head.handler();
-        continue;
-      }
-      const outcome = head.slot.outcome;
-      if (outcome === undefined) return;
+      if (head.kind === 'event' && head.slot.outcome === undefined) return;
+      // Taken off the queue before user code runs, so a throwing handler leaves the queue consistent.
       this.pending.shift();
       if (head.stashing) this.stashingPending--;
-      this.complete(head, outcome);
+      this.inHandler = true;
+      try {
+        this.runUserCode(() => (head.kind === 'defer' ? head.handler() : this.complete(head, head.slot.outcome!)));
+      } finally {
+        this.inHandler = false;
+      }
     }
   }
 
@@ -144,6 +209,7 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
       throw failure;
     }
     this.lastSequenceNr = sequenceNr;
+    const lastOfWrite = --slot.remaining === 0;
     if (outcome.kind === 'stored') {
       invocation.onEvent?.(event, sequenceNr);
     } else {
@@ -152,7 +218,7 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
       if (this.setup.persistence.isInspected) this.report({ type: 'EventRejected', sequenceNr, error: rejection });
       logic.onPersistRejected(rejection, event, sequenceNr);
     }
-    if (--slot.remaining > 0) return;
+    if (!lastOfWrite) return;
     if (outcome.kind === 'stored' && this.setup.persistence.isInspected) {
       this.report({ type: 'EventsStored', events: slot.events, firstSequenceNr: sequenceNr - slot.events.length + 1 });
     }
@@ -185,7 +251,7 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
       slot.outcome = { kind: 'rejected', error: error as Error };
     }
     for (let i = 0; i < events.length; i++) {
-      this.pending.push({
+      this.made.push({
         kind: 'event',
         stashing: options.stashing,
         event: events[i]!,
@@ -194,14 +260,12 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
         onEvent: options.onEvent,
       });
     }
-    if (options.stashing) this.stashingPending += events.length;
-    this.newSlots.push(slot);
+    this.madeWrites.push(slot);
   }
 
   defer(stashing: boolean, handler: () => void): void {
-    if (this.pending.isEmpty) return handler();
-    this.pending.push({ kind: 'defer', stashing, handler });
-    if (stashing) this.stashingPending++;
+    if (this.pending.isEmpty && this.made.length === 0 && !this.inHandler) return handler();
+    this.made.push({ kind: 'defer', stashing, handler });
   }
 
   stashByUser(command: C): void {
