@@ -18,6 +18,7 @@ export interface PersistenceSettings {
   readonly stashOverflow: 'drop' | 'fail';
   readonly maxWriteBatch: number;
   readonly maxConcurrentWrites: number;
+  readonly terminateTimeoutMs: number;
   readonly verifySerialization: boolean;
 }
 
@@ -69,6 +70,7 @@ export class Persistence {
         config.maxConcurrentWrites ?? this.journal.writeConcurrency ?? 1,
         { min: 1, integer: true },
       ),
+      terminateTimeoutMs: requireNumber('persistence.terminateTimeoutMs', config.terminateTimeoutMs ?? 5000, { min: 0 }),
       verifySerialization: config.verifySerialization ?? false,
     };
     this.recoveryPermits = new RecoveryPermitter(this.settings.maxConcurrentRecoveries);
@@ -122,17 +124,43 @@ export class Persistence {
   }
 
   private async shutdown(): Promise<void> {
-    await this.writer.whenIdle();
+    const timeoutMs = this.settings.terminateTimeoutMs;
+    const flushed = await this.within(timeoutMs, Promise.all([this.writer.whenIdle(), Promise.allSettled([...this.pendingStoreWork])]));
+    if (!flushed) {
+      const writes = [...this.writer.unsettledWrites()];
+      const shown = writes.slice(0, 20).map(([persistenceId, count]) => `${persistenceId} (${count})`);
+      this.system.log.error(
+        { pendingWrites: writes.reduce((sum, [, count]) => sum + count, 0), persistenceIds: writes.length, storeRequests: this.pendingStoreWork.size },
+        `terminate: after ${timeoutMs} ms the journal had not settled ${writes.length} persistenceIds' writes` +
+          (shown.length > 0 ? ` [${shown.join(', ')}${writes.length > shown.length ? ', ...' : ''}]` : '') +
+          ` and ${this.pendingStoreWork.size} snapshot/delete requests; they were never acknowledged; closing the stores anyway`,
+      );
+    }
     this.writer.close(new IllegalPersistenceOperation('*', 'the actor system terminated: the journal is closed'));
-    await Promise.allSettled([...this.pendingStoreWork]);
     const closing: Promise<void>[] = [];
     if (this.journal.close !== undefined) closing.push(this.journal.close());
     if (this.snapshotStore.close !== undefined && (this.snapshotStore as unknown) !== this.journal) {
       closing.push(this.snapshotStore.close());
     }
-    const results = await Promise.allSettled(closing);
-    for (const result of results) {
+    const settled = Promise.allSettled(closing);
+    if (!(await this.within(timeoutMs, settled))) {
+      this.system.log.error({}, `terminate: the persistence stores did not close within ${timeoutMs} ms; giving up on them`);
+      return;
+    }
+    for (const result of await settled) {
       if (result.status === 'rejected') this.system.log.error({ err: result.reason }, 'closing a persistence store failed');
     }
+  }
+
+  /** True if `work` settles within `timeoutMs` on the system's clock, false if the deadline came first. */
+  private within(timeoutMs: number, work: Promise<unknown>): Promise<boolean> {
+    return new Promise((resolve) => {
+      const deadline = this.system.scheduler.schedule(timeoutMs, () => resolve(false));
+      const done = () => {
+        deadline.cancel();
+        resolve(true);
+      };
+      work.then(done, done);
+    });
   }
 }

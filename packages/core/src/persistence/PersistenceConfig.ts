@@ -24,6 +24,12 @@ export interface PersistenceConfig extends SerializationConfig {
   /** Journal calls in flight at once. Default: the journal's `writeConcurrency`, else 1. */
   readonly maxConcurrentWrites?: number;
   /**
+   * How long `system.terminate()` waits for pending writes and store requests, and then for the
+   * stores to close. Past it, what was still pending (ids and write counts) is logged as an error
+   * and the stores are closed anyway: those writes were never acknowledged. Default 5000 ms.
+   */
+  readonly terminateTimeoutMs?: number;
+  /**
    * Before storing an event, read it back (serializer and event adapter) and reject it if it does
    * not come back equal. Costs a round trip per event: meant for tests (the test kit turns it on).
    */
