@@ -85,6 +85,7 @@ describe('a failed write', () => {
     journal.held[0]!.fail(new Error('disk full'));
     const terminated = await kit.createTestProbe<never>().expectTerminated(ref);
     expect(terminated.failure?.name).toBe('JournalFailure');
+    await kit.settle();
     expect(journal.sent).toEqual([]);
     expect(await storedPayloads(memory, 'w1')).toEqual([]);
   });

@@ -26,7 +26,7 @@ function setup() {
 }
 
 type Cmd = { readonly text: string };
-type Nesting = 'persist' | 'persistAsync' | 'deferInPersist' | 'persistInDefer';
+type Nesting = 'persist' | 'persistAsync' | 'deferInPersist' | 'persistInDefer' | 'single' | 'singleAsync';
 
 class Nested extends PersistentActor<Cmd, string> {
   constructor(
@@ -44,6 +44,9 @@ class Nested extends PersistentActor<Cmd, string> {
     const s = message.text;
     const tell = (text: string) => this.probe.tell(text);
     tell(s);
+    // One outer write only: no later journal reply would carry the nested write along.
+    if (this.nesting === 'single') return this.persist(`${s}-outer`, () => this.persist(`${s}-inner`, tell));
+    if (this.nesting === 'singleAsync') return this.persistAsync(`${s}-outer`, () => this.persistAsync(`${s}-inner`, tell));
     for (const n of [1, 2]) {
       switch (this.nesting) {
         case 'persist':
@@ -86,6 +89,23 @@ describe('nested persist in a classic PersistentActor', () => {
     expect(await storedPayloads(journal, 'n1')).toEqual(
       ['a-outer-1', 'a-outer-2', 'a-inner-1', 'a-inner-2', 'b-outer-1', 'b-outer-2', 'b-inner-1', 'b-inner-2'],
     );
+  });
+
+  it('a lone persist with a nested persist: the nested one is sent, and the next command is answered', async () => {
+    const { journal, kit, probe } = setup();
+    const ref = kit.spawn(persistentActor(() => new Nested('n0', probe.ref, 'single')));
+    ref.tell({ text: 'a' });
+    ref.tell({ text: 'b' });
+    expect(await probe.receiveMessages(4)).toEqual(['a', 'a-inner', 'b', 'b-inner']);
+    expect(await storedPayloads(journal, 'n0')).toEqual(['a-outer', 'a-inner', 'b-outer', 'b-inner']);
+  });
+
+  it('a lone persistAsync with a nested persistAsync: the nested event is stored, not dropped', async () => {
+    const { journal, kit, probe } = setup();
+    const ref = kit.spawn(persistentActor(() => new Nested('n00', probe.ref, 'singleAsync')));
+    ref.tell({ text: 'a' });
+    expect(await probe.receiveMessages(2)).toEqual(['a', 'a-inner']);
+    expect(await storedPayloads(journal, 'n00')).toEqual(['a-outer', 'a-inner']);
   });
 
   it('persistAsync inside a persistAsync handler is stored, never dropped', async () => {
