@@ -1,5 +1,6 @@
 export * from './actor/index.js';
-export * from './errors/index.js';
+// requireNumber stays inside core: users see the error it throws, not the helper.
+export { EngramError, InvalidArgument, isErrorNamed } from './errors/index.js';
 export * from './memory/index.js';
 export * from './persistence/index.js';
 export * from './serialization/index.js';

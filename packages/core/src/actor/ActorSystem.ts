@@ -129,7 +129,7 @@ export class ActorSystem {
   }
 
   /**
-   * Like `isIdle`, but tolerating `allowedPending` async handlers or tracked works still in flight
+   * @internal Like `isIdle`, but tolerating `allowedPending` async handlers or tracked works still in flight
    * (a test that holds a store call on purpose allows for it).
    */
   isQuiet(allowedPending: number): boolean {
@@ -137,7 +137,7 @@ export class ActorSystem {
   }
 
   /**
-   * Counts `work` as activity of this system until it settles, so `whenIdle` waits for it.
+   * @internal Counts `work` as activity of this system until it settles, so `whenIdle` waits for it.
    * Extensions register their I/O here (the persistence engine registers its journal calls).
    */
   trackPendingWork<V>(work: Promise<V>): Promise<V> {

@@ -9,7 +9,7 @@ import { ActorTestKit } from '../testkit/ActorTestKit.js';
 import { FaultInjectingJournal } from '../testkit/FaultInjectingJournal.js';
 import { Effect } from './Effect.js';
 import { eventSourced } from './eventSourced.js';
-import { account } from './fixtures/account.test-support.js';
+import { account, type AccountReply } from './fixtures/account.test-support.js';
 import { storedEvent } from './fixtures/GatedJournal.test-support.js';
 import { storedPayloads } from './fixtures/HeldJournal.test-support.js';
 import { PersistentActor, persistentActor } from './PersistentActor.js';
@@ -125,7 +125,7 @@ describe('storage failures under an outer supervisor', () => {
     const kit = testKit(journal);
     const ref = kit.spawn(Behaviors.supervise(account('s2')).onFailure(SupervisorStrategy.restart()));
     journal.failWrite({ nth: 1 });
-    ref.tell({ type: 'deposit', amount: 1, replyTo: kit.createTestProbe<never>().ref });
+    ref.tell({ type: 'deposit', amount: 1, replyTo: kit.createTestProbe<AccountReply>().ref });
     const terminated = await kit.createTestProbe<never>().expectTerminated(ref);
     expect(terminated.failure?.name).toBe('JournalFailure');
   });
