@@ -34,12 +34,12 @@ export interface PostgresJournalOptions extends PostgresStoreOptions {
  * events still fits PostgreSQL's 1 GB message limit. Raise it when your events need it.
  */
 export const defaultMaxPayloadBytes = 1024 * 1024;
-/** Measured: 2,000-row pages read as fast as larger ones, and hold a few hundred KB at 131 bytes. */
+/** Pages of this size read as fast as larger ones in the replay bench and hold little memory. */
 const defaultReplayPageSize = 2_000;
 /**
- * Measured on 2 cores with 1,000 writing actors: 1 call in flight 38.5k events/s, 4 in flight
- * 51.7k; the server's commits overlap while the client encodes the next batch. Higher values
- * were not measured to help there; a larger server may want more.
+ * Several calls in flight let the server's commits overlap while the client encodes the next
+ * batch (bench/README.md has the figures). Higher values were not measured to help on 2 cores; a
+ * larger server may want more.
  */
 const defaultWriteConcurrency = 4;
 /** PostgreSQL's own limit for one field value. */

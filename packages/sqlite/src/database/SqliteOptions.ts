@@ -16,8 +16,8 @@ export interface SqliteConnectionOptions {
   readonly cacheSizeMiB?: number;
   /**
    * How much of the file SQLite reads through a memory map instead of read calls, in MiB
-   * (address space, not memory). Default 1024 for the journal (replays of many actors read one
-   * page per event; measured ~15% faster), 0 for snapshots. 0 turns it off.
+   * (address space, not memory). Default 0 (off) for the journal and for snapshots; replays of
+   * many actors may read faster with it on (see bench/README.md for what was measured).
    */
   readonly mmapSizeMiB?: number;
   /**

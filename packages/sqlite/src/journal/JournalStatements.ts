@@ -44,8 +44,8 @@ export interface JournalStatements {
 }
 
 /**
- * Events per multi-row INSERT during a group commit: one statement per 32 rows instead of per
- * row measured ~10% more events per CPU-second (bench/src/sqlite/layout.ts).
+ * Events per multi-row INSERT during a group commit: one statement per 32 rows instead of one
+ * per row gives more events per CPU-second (bench/src/sqlite/layout.ts; figures in bench/README.md).
  */
 export const ROWS_PER_INSERT = 32;
 export const EVENT_PARAMS = 12;
