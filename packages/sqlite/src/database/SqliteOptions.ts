@@ -21,8 +21,9 @@ export interface SqliteConnectionOptions {
    */
   readonly mmapSizeMiB?: number;
   /**
-   * How long a writer waits for another process's write transaction before failing, in ms
-   * (default 5000). The wait blocks this process's event loop: SQLite calls are synchronous.
+   * How long opening the file or a write waits for another connection's lock before failing, in
+   * ms (default 5000): another process's write transaction, or its switching a new file to WAL
+   * mode. The wait blocks this process's event loop: SQLite calls are synchronous.
    */
   readonly busyTimeoutMs?: number;
 }

@@ -118,6 +118,24 @@ describe('opening an Engram SQLite file', () => {
     expect(() => new SqliteJournal({ path: '' })).toThrow(/the path is empty/);
   });
 
+  it('fails with the busy timeout named when another connection keeps a new file locked while it is switched to WAL', () => {
+    const { path } = fresh();
+    // a file still in SQLite's rollback mode whose write lock is held, as by another process
+    // that is switching it to WAL at this moment
+    const holder = raw(path);
+    holder.exec('BEGIN IMMEDIATE');
+    const error = catchError(() => new SqliteJournal({ path, busyTimeoutMs: 50 }));
+    holder.exec('ROLLBACK');
+    expect(error.name).toBe('SqliteStoreError');
+    expect(error.message).toBe(
+      `SQLite open failed on ${path}: another connection kept the file locked for longer than busyTimeoutMs (50 ms): ` +
+        'database is locked (SQLITE_BUSY)',
+    );
+    // once the lock is free the file opens
+    const journal = new SqliteJournal({ path, busyTimeoutMs: 50 });
+    cleanups.push(() => journal.close());
+  });
+
   it('refuses a bad option value, naming it', () => {
     const { path } = fresh();
     expect(() => new SqliteJournal({ path, maxPayloadBytes: 0 })).toThrow(/option maxPayloadBytes must be a positive integer, got 0/);
