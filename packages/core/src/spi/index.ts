@@ -1,4 +1,4 @@
-export { EngramError, isErrorNamed } from '../errors/index.js';
+export { EngramError, InvalidArgument, isErrorNamed } from '../errors/index.js';
 export type { Journal } from './Journal.js';
 export type { AtomicWrite, PersistentRepr, SerializedValue } from './PersistentRepr.js';
 export { replayBounds, type ReplayBounds } from './replayBounds.js';

@@ -2,29 +2,9 @@ import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { EngramError } from '@engram/core/spi';
 import { PostgresStoreError, type PostgresOperation } from '../errors/index.js';
+import { checkUserPool, connectionDefaults, poolConfigFor, type PostgresConnection } from './PostgresConnection.js';
 
-/** Where the store's connections come from: a pool it creates and owns, or the user's pool. */
-export type PostgresConnection =
-  | {
-      /** e.g. `postgres://user:password@host:5432/database`. The store creates and owns a pool. */
-      readonly connectionString: string;
-      /** Connections in the store's own pool. Default 10. */
-      readonly poolSize?: number;
-      /** Server-side `statement_timeout` for every statement, in ms. Default: none. */
-      readonly statementTimeoutMs?: number;
-      /** How long to wait for a new connection before failing, in ms. Default 10,000. */
-      readonly connectTimeoutMs?: number;
-    }
-  | {
-      /**
-       * A pool the user owns: the store never ends it. Give it an `error` listener, as `pg`
-       * asks of every pool: an idle connection dropped by the server is reported there.
-       */
-      readonly pool: Pool;
-    };
-
-const defaultPoolSize = 10;
-const defaultConnectTimeoutMs = 10_000;
+export type { PostgresConnection } from './PostgresConnection.js';
 
 /**
  * A pool, who owns it, and the one way to borrow a connection: errors come back as
@@ -40,21 +20,11 @@ export class Database {
 
   constructor(connection: PostgresConnection) {
     if ('pool' in connection) {
+      checkUserPool(connection);
       this.pool = connection.pool;
       this.ownsPool = false;
     } else {
-      if (typeof connection.connectionString !== 'string' || connection.connectionString === '') {
-        throw new TypeError('PostgreSQL store: give a non-empty connectionString or a pool');
-      }
-      this.pool = new pg.Pool({
-        connectionString: connection.connectionString,
-        max: connection.poolSize ?? defaultPoolSize,
-        connectionTimeoutMillis: connection.connectTimeoutMs ?? defaultConnectTimeoutMs,
-        application_name: 'engram',
-        ...(connection.statementTimeoutMs === undefined
-          ? {}
-          : { statement_timeout: connection.statementTimeoutMs }),
-      });
+      this.pool = new pg.Pool(poolConfigFor(connection));
       this.ownsPool = true;
       // An idle connection the server drops (restart, pg_terminate_backend) is reported here; the
       // pool already discarded it and the next borrow opens a fresh one. Without a listener,
@@ -107,7 +77,7 @@ export class Database {
 
   /** The most connections the pool opens at once. */
   get poolSize(): number {
-    return this.pool.options.max ?? defaultPoolSize;
+    return this.pool.options.max ?? connectionDefaults.poolSize;
   }
 
   /** Closes the pool when the store created it; a user's pool stays open. Idempotent. */

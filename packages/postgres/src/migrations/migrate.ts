@@ -20,6 +20,9 @@ const lockNamespace = 0x456e6772;
 export async function migrate(db: Database, tables: Tables, upTo: number = latestSchemaVersion): Promise<void> {
   await db.transaction('migrate', [], async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [lockNamespace, tables.location]);
+    // A migration rewrites tables and takes as long as their rows need: no statement timeout for
+    // this transaction (lock_timeout still bounds its waits, including the one above).
+    await client.query('SET LOCAL statement_timeout = 0');
     const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [tables.unquotedSchema]);
     // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when it exists.
     if (schema.rowCount === 0) await client.query(`CREATE SCHEMA ${tables.schema}`);
