@@ -44,8 +44,15 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
     this.state = this.settings.eventHandler(this.state, event);
   }
 
-  onRecoveryCompleted(): void {
+  onRecoveryCompleted(api: RunningApi<C, E>): void {
     this.signal(RecoveryCompleted);
+    // As in Akka Typed: recovery that ends on a retention point without its snapshot (the save
+    // failed, or the actor stopped before it) takes that snapshot now.
+    const every = this.settings.retention?.snapshotEveryNEvents;
+    const last = api.lastSequenceNr;
+    if (every !== undefined && last > 0 && last % every === 0 && api.snapshotSequenceNr < last) {
+      api.saveSnapshot(this.state, { blocking: true });
+    }
   }
 
   onRecoveryFailure(error: Error): void {
@@ -165,7 +172,8 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
   /** After a snapshot: drop snapshots (and, if asked, events) older than the ones kept. */
   private applyRetention(metadata: SnapshotMetadata, api: RunningApi<C, E>): void {
     const retention = this.settings.retention;
-    if (retention === undefined) return;
+    // Only snapshots taken for retention clean up; a snapshotWhen snapshot deletes nothing.
+    if (retention === undefined || metadata.sequenceNr % retention.snapshotEveryNEvents !== 0) return;
     const upTo = retentionUpperBound(retention, metadata.sequenceNr);
     if (upTo <= 0) return;
     if (retention.deleteEventsOnSnapshot) api.deleteMessages(upTo);
