@@ -59,12 +59,22 @@ export class MemoryJournal implements Journal {
   async writeMessages(writes: readonly AtomicWrite[]): Promise<readonly (Error | undefined)[]> {
     this.#ensureOpen('writeMessages', writes[0]?.persistenceId);
     const results: (Error | undefined)[] = new Array<Error | undefined>(writes.length);
+    /** Ids refused with SequenceConflict in this call, with the first sequence nr refused. */
+    const refused = new Map<string, number>();
     for (let i = 0; i < writes.length; i++) {
       const write = writes[i]!;
-      const stream = this.#streams.get(write.persistenceId);
+      const pid = write.persistenceId;
+      const stream = this.#streams.get(pid);
       const rejection = this.#validate(write, stream?.highest ?? 0);
+      if (rejection instanceof SequenceConflict && !refused.has(pid)) refused.set(pid, rejection.sequenceNr);
       if (rejection !== undefined) {
         results[i] = rejection;
+        continue;
+      }
+      // A stale writer's later write would land after another writer's events.
+      const conflict = refused.get(pid);
+      if (conflict !== undefined) {
+        results[i] = new SequenceConflict(pid, conflict);
         continue;
       }
       if (write.events.length > 0) this.#append(write, stream);

@@ -26,7 +26,9 @@ import type { AtomicWrite, PersistentRepr } from './PersistentRepr.js';
 export interface Journal {
   /**
    * Stores each AtomicWrite atomically. Resolves with one entry per write, in order:
-   * `undefined` when stored, an Error when that write was rejected.
+   * `undefined` when stored, an Error when that write was rejected. Once a write of an id gets
+   * `SequenceConflict`, every later write of that id in the same call gets it too and is not
+   * stored: it would land after another writer's events.
    */
   writeMessages(writes: readonly AtomicWrite[]): Promise<readonly (Error | undefined)[]>;
 

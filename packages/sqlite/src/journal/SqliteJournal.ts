@@ -168,16 +168,25 @@ export class SqliteJournal implements Journal {
     // Rows wait here until ROWS_PER_INSERT of them go in with one statement.
     let eventRows: unknown[] = [];
     let indexRows: unknown[] = [];
+    /** Ids refused with SequenceConflict in this call, with the first sequence nr refused. */
+    const refused = new Map<string, number>();
     for (let i = 0; i < writes.length; i++) {
       const write = writes[i]!;
       const events = write.events;
       const first = events[0];
       if (results[i] !== undefined || first === undefined) continue;
       const pid = write.persistenceId;
+      // A stale writer's later write would land after another writer's events.
+      const conflict = refused.get(pid);
+      if (conflict !== undefined) {
+        results[i] = new SequenceConflict(pid, conflict);
+        continue;
+      }
       const streamId = this.#streamIdFor(pid);
       const lastSeq = first.sequenceNr + events.length - 1;
       if (sql.advanceStream.run(lastSeq, streamId, first.sequenceNr).changes === 0) {
         results[i] = new SequenceConflict(pid, first.sequenceNr);
+        refused.set(pid, first.sequenceNr);
         continue;
       }
       for (const e of events) {

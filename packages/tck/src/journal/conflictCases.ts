@@ -51,6 +51,31 @@ async function concurrentWritersRace(context: JournalCaseContext, first: Journal
   expect(replayed.slice(2).map((e) => e.writerUuid), 'both events come from the winner').toEqual([winner, winner]);
 }
 
+/**
+ * Case 21. Writer B owns 1..2; stale writer A, on `second`, sends one call with seq 2 then seq 3.
+ * Both get SequenceConflict: storing seq 3 would put A's event after B's.
+ */
+async function staleWriterLaterWriteRefused(context: JournalCaseContext, first: Journal, second: Journal): Promise<void> {
+  const pid = context.pid('stale');
+  const byB = [1, 2].map((seq) => event(pid, seq, { writerUuid: WRITER_B, payload: `B-${seq}` }));
+  await writeOk(first, { persistenceId: pid, events: byB });
+
+  const results = await second.writeMessages([
+    atomic(pid, [2], { writerUuid: WRITER_A, payload: 'A' }),
+    atomic(pid, [3], { writerUuid: WRITER_A, payload: 'A' }),
+  ]);
+  expect(results).toHaveLength(2);
+  expectErrorNamed(results[0], 'SequenceConflict', 'the stale writer of seq 2');
+  expectErrorNamed(results[1], 'SequenceConflict', 'the stale writer’s seq 3 after its refused seq 2');
+
+  for (const journal of [first, second]) {
+    const replayed = await replay(journal, pid);
+    expect(replayed.map((e) => `${e.writerUuid === WRITER_B ? 'B' : 'A'}-${e.sequenceNr}`), 'only B’s events').toEqual(['B-1', 'B-2']);
+    byB.forEach((e, i) => expectSameEvent(replayed[i], e, { metadata: false }));
+    await expectHighest(journal, pid, 2);
+  }
+}
+
 export const conflictCases: JournalGroup = {
   name: 'second writers',
   cases: [
@@ -76,6 +101,10 @@ export const conflictCases: JournalGroup = {
       },
     },
     {
+      name: '21. after a SequenceConflict, the later writes of that id in the same call conflict too and are not stored',
+      run: async (context) => staleWriterLaterWriteRefused(context, context.journal, context.journal),
+    },
+    {
       name: 'sharedStorage: a second instance sees the events and highest of the first',
       requires: (capabilities) => capabilities.sharedStorage,
       run: async (context) => {
@@ -99,6 +128,11 @@ export const conflictCases: JournalGroup = {
       name: 'sharedStorage: two instances racing for the same seq: exactly one wins',
       requires: (capabilities) => capabilities.sharedStorage,
       run: async (context) => concurrentWritersRace(context, await context.open(), await context.open()),
+    },
+    {
+      name: '21. sharedStorage: a stale instance’s later write of an id, after its refused one in the same call, is not stored',
+      requires: (capabilities) => capabilities.sharedStorage,
+      run: async (context) => staleWriterLaterWriteRefused(context, await context.open(), await context.open()),
     },
   ],
 };

@@ -285,6 +285,15 @@ function writeMutants(): JournalMutant[] {
         },
       }),
     ),
+    wrapped('after a conflict, a later write of the id in the call is stored', (j) =>
+      override(j, {
+        writeMessages: async (writes) => {
+          const results: (Error | undefined)[] = [];
+          for (const w of writes) results.push((await j.writeMessages([w]))[0]);
+          return results;
+        },
+      }),
+    ),
     wrapped('the writes of a call are stored in reverse order', (j) =>
       override(j, { writeMessages: async (writes) => [...(await j.writeMessages([...writes].reverse()))].reverse() }),
     ),
