@@ -74,6 +74,10 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
     return this.stashingPending > 0 || this.snapshotsBlocking > 0;
   }
 
+  private get canTakeStashed(): boolean {
+    return !this.blocked && !this.stopRequested && !this.setup.stash.isEmpty;
+  }
+
   onCommand(command: C): Phase<C> {
     const { setup } = this;
     if (this.blocked || !setup.stash.isEmpty) {
@@ -165,7 +169,7 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
     const { stash, logic } = this.setup;
     try {
       this.completeInvocations();
-      while (!this.blocked && !this.stopRequested && !stash.isEmpty) {
+      while (this.canTakeStashed) {
         const command = stash.shift()!;
         this.runUserCode(() => logic.onCommand(command, this));
         this.completeInvocations();
@@ -184,6 +188,9 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
   private completeInvocations(): void {
     for (let head = this.pending.peek(); head !== undefined; head = this.pending.peek()) {
       if (head.kind === 'event' && head.slot.outcome === undefined) return;
+      // A deferAsync holds back no command, so commands that can run go first (in Akka it waits
+      // one journal round trip, which lets them in).
+      if (head.kind === 'defer' && !head.stashing && this.canTakeStashed) return;
       // Taken off the queue before user code runs, so a throwing handler leaves the queue consistent.
       this.pending.shift();
       if (head.stashing) this.stashingPending--;
