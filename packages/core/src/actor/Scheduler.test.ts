@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SystemScheduler } from './Scheduler.js';
 
 /** Resolves once `count` tasks have reported into `log`. */
@@ -15,6 +15,39 @@ function collector(count: number) {
     },
   };
 }
+
+/** `promise`, or a rejection naming `what` after `ms` (this file runs on the real clock). */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves with how long after scheduling (on the monotonic clock) the task ran. */
+function timed(scheduler: SystemScheduler, delayMs: number): Promise<number> {
+  const scheduledAt = performance.now();
+  return new Promise((resolve) => scheduler.schedule(delayMs, () => resolve(performance.now() - scheduledAt)));
+}
+
+const HOUR = 3_600_000;
+
+/** From now on `Date.now()` reads `stepMs` off the real wall clock, as after an NTP step. */
+function stepWallClock(stepMs: number): void {
+  const wall = Date.now.bind(Date);
+  vi.spyOn(Date, 'now').mockImplementation(() => wall() + stepMs);
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('SystemScheduler', () => {
   it('runs tasks of one delay in scheduling order and skips cancelled ones', async () => {
@@ -60,5 +93,48 @@ describe('SystemScheduler', () => {
     scheduler.schedule(50, c.task('kept'));
     await c.finished;
     expect(c.log).toEqual(['kept']);
+  });
+
+  it('a task that schedules into its own lane leaves one Node timer, not one more per run', async () => {
+    const liveTimeouts = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const before = liveTimeouts();
+    const scheduler = new SystemScheduler();
+    const counts: number[] = [];
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const tick = () => {
+      counts.push(liveTimeouts());
+      if (counts.length < 30) scheduler.schedule(2, tick);
+      else done();
+    };
+    scheduler.schedule(2, tick);
+    await within(5_000, '30 self-rescheduled runs', finished);
+    // Seen from inside a task: the test's deadline and the lane's timer, which is running it.
+    expect(Math.max(...counts) - before).toBeLessThanOrEqual(2);
+    expect(liveTimeouts()).toBe(before);
+  });
+
+  it('a wall-clock step forward does not run a pending task early', async () => {
+    const scheduler = new SystemScheduler();
+    const first = timed(scheduler, 60);
+    await sleep(30);
+    // Queued behind `first` in the same lane, due later than it.
+    const second = timed(scheduler, 60);
+    stepWallClock(HOUR);
+    await within(5_000, 'the first task', first);
+    expect(await within(5_000, 'the second task', second)).toBeGreaterThanOrEqual(60);
+  });
+
+  it('a wall-clock step backward does not hold a pending task back', async () => {
+    const scheduler = new SystemScheduler();
+    const task = timed(scheduler, 30);
+    stepWallClock(-HOUR);
+    expect(await within(5_000, 'the task after the wall clock went back an hour', task)).toBeGreaterThanOrEqual(30);
+  });
+
+  it('now() still reads the wall clock', () => {
+    const wallBefore = new Date().getTime();
+    stepWallClock(HOUR);
+    expect(new SystemScheduler().now()).toBeGreaterThanOrEqual(wallBefore + HOUR);
   });
 });

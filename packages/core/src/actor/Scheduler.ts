@@ -18,7 +18,10 @@ export interface Scheduler {
 }
 
 interface Task extends Cancellable {
+  /** On the monotonic clock. */
   readonly dueAt: number;
+  /** Position in its lane. */
+  readonly seq: number;
   readonly run: () => void;
   pending: boolean;
 }
@@ -28,7 +31,11 @@ interface Lane {
   readonly delayMs: number;
   readonly tasks: RingQueue<Task>;
   live: number;
+  /** Tasks ever queued in the lane. */
+  scheduled: number;
   timer: NodeJS.Timeout | undefined;
+  /** Set while the lane runs its due tasks: one they schedule into it must not arm a second timer. */
+  firing: boolean;
 }
 
 /**
@@ -36,6 +43,10 @@ interface Lane {
  * and one Node timer, armed for the lane's oldest task: scheduling and cancelling are then O(1)
  * without a setTimeout/clearTimeout pair per task. A lane's timer keeps the process alive only while
  * it holds a pending task.
+ *
+ * Due times are kept on the monotonic clock (`performance.now()`), so a step of the wall clock (NTP,
+ * a suspended laptop, a user changing the time) neither runs tasks early nor holds them back; `now()`
+ * still reads the wall clock, since it stamps events.
  */
 export class SystemScheduler implements Scheduler {
   private readonly lanes = new Map<number, Lane>();
@@ -59,12 +70,13 @@ export class SystemScheduler implements Scheduler {
     const delay = Math.max(0, Math.ceil(delayMs));
     let lane = this.lanes.get(delay);
     if (lane === undefined) {
-      lane = { delayMs: delay, tasks: new RingQueue<Task>(), live: 0, timer: undefined };
+      lane = { delayMs: delay, tasks: new RingQueue<Task>(), live: 0, scheduled: 0, timer: undefined, firing: false };
       this.lanes.set(delay, lane);
     }
     const owner = lane;
     const task: Task = {
-      dueAt: Date.now() + delay,
+      dueAt: performance.now() + delay,
+      seq: lane.scheduled++,
       run,
       pending: true,
       cancel: () => {
@@ -77,20 +89,37 @@ export class SystemScheduler implements Scheduler {
     };
     lane.tasks.push(task);
     if (++lane.live === 1) lane.timer?.ref();
-    if (lane.timer === undefined) this.arm(lane, delay);
+    if (lane.timer === undefined && !lane.firing) this.arm(lane, delay);
     return task;
   }
 
   private arm(lane: Lane, inMs: number): void {
-    lane.timer = setTimeout(() => this.fire(lane), Math.max(0, inMs));
+    // Rounded up: a timer may still fire a little before the head is due, and is then re-armed.
+    lane.timer = setTimeout(() => this.fire(lane), Math.max(0, Math.ceil(inMs)));
     if (lane.live === 0) lane.timer.unref();
   }
 
+  /** Runs the lane's due tasks, then arms its one timer for the next head (or forgets the lane). */
   private fire(lane: Lane): void {
     lane.timer = undefined;
-    const now = Date.now();
+    lane.firing = true;
+    try {
+      this.runDue(lane, performance.now());
+    } finally {
+      // Even if an error handler threw, the lane gets its timer back instead of going silent.
+      lane.firing = false;
+      const next = lane.tasks.peek();
+      if (next !== undefined) this.arm(lane, next.dueAt - performance.now());
+      else this.lanes.delete(lane.delayMs);
+    }
+  }
+
+  private runDue(lane: Lane, now: number): void {
+    // Only tasks queued before the timer fired: one a task schedules into its own lane waits for the
+    // next timer even with a delay of 0, so a self-rescheduling task cannot hold the event loop.
+    const before = lane.scheduled;
     for (let head = lane.tasks.peek(); head !== undefined; head = lane.tasks.peek()) {
-      if (head.pending && head.dueAt > now) break;
+      if (head.seq >= before || (head.pending && head.dueAt > now)) break;
       lane.tasks.shift();
       if (!head.pending) continue;
       head.pending = false;
@@ -101,9 +130,6 @@ export class SystemScheduler implements Scheduler {
         this.onTaskError(error);
       }
     }
-    const next = lane.tasks.peek();
-    if (next !== undefined) this.arm(lane, next.dueAt - now);
-    else this.lanes.delete(lane.delayMs);
   }
 
   /** Cancelled tasks at the head are dropped at once; elsewhere when they reach it or pile up. */
