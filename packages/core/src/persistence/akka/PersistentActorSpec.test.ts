@@ -742,6 +742,7 @@ describe('A persistent actor (Akka PersistentActorSpec)', () => {
       type: 'DeleteMessagesFailure',
       cause: 'persistenceId "b1": deleteMessages(5) is beyond the last sequence nr 4',
     });
+    expect(s.kit.logs.find('deleting events failed', 'warn')).toHaveLength(1);
     ref.tell({ type: 'boom' });
     expect(await getState(ref)).toEqual(['a-1', 'a-2', 'b-1', 'b-2']);
   });
