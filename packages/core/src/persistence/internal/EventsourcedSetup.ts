@@ -150,6 +150,7 @@ export class EventsourcedSetup<C, E> {
     this.cancelRecoveryTimeout();
     this.releaseRecoveryPermit();
     this.persistence.releaseWriter(this.persistenceId, this.ctx.self.path);
+    this.persistence.writer.retire(this.persistenceId, this.writeSession);
     const stashed = [...this.userStash.drain(), ...this.stash.drain()];
     if (restarting) (this.ctx as ActorContextImpl<C>).requeueFirst(stashed);
     else for (const command of stashed) this.deadLetter(command);

@@ -94,18 +94,23 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
     // cannot apply fails the command and is never stored (else no later start could recover).
     // Commands wait while the write is pending, so the state it started from is still current
     // when the write is stored, and the tentative states become the state then.
-    const tentative: S[] = [];
-    let state = this.state;
-    for (const event of effect.events) {
-      state = this.settings.eventHandler(state, event);
-      tentative.push(state);
+    const { events } = effect;
+    const { eventHandler } = this.settings;
+    // One event is the common case: keep its state without an array.
+    let tentative: S | S[];
+    if (events.length === 1) tentative = eventHandler(this.state, events[0]!);
+    else {
+      const states: S[] = [];
+      let state = this.state;
+      for (const event of events) states.push((state = eventHandler(state, event)));
+      tentative = states;
     }
     let applied = 0;
     let snapshotDue = false;
-    api.persist(effect.events, {
+    api.persist(events, {
       stashing: true,
       onEvent: (event, sequenceNr) => {
-        this.state = tentative[applied++]!;
+        this.state = events.length === 1 ? (tentative as S) : (tentative as S[])[applied++]!;
         if (this.shouldSnapshot(event, sequenceNr)) snapshotDue = true;
       },
       onDone: (outcome) => {

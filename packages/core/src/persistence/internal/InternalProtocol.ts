@@ -11,7 +11,8 @@ import type { WriteSlot } from './WriteSlot.js';
  * reaches the next incarnation's phases.
  */
 export abstract class EngineMessage extends InternalMessage {
-  incarnation: object | undefined;
+  /** Set by `EventsourcedSetup.stamp` (declared, so no initializer runs per message). */
+  declare incarnation: object | undefined;
 }
 
 export class RecoveryPermitGranted extends EngineMessage {}

@@ -155,15 +155,17 @@ describe('JournalBatcher', () => {
     expect(outcomes).toEqual(['a#1 failed', 'a#2 failed', 'b#1 stored', 'a#3 failed']);
   });
 
-  it('whenSettled waits until no write of the id is queued or in flight, and not for other ids', async () => {
+  it('whenSettled waits for the writes of an ended incarnation of the id, queued or in flight, and not for other ids', async () => {
     const { journal, calls } = heldJournal();
     const batcher = new JournalBatcher(journal, 10_000, 1, (w) => w);
     const settled: string[] = [];
     await batcher.whenSettled('a');
-    batcher.submit(write('a', 1), new WriteSession(), () => {});
+    const ended = new WriteSession();
+    batcher.submit(write('a', 1), ended, () => {});
     await turn();
-    batcher.submit(write('a', 2), new WriteSession(), () => {});
+    batcher.submit(write('a', 2), ended, () => {});
     batcher.submit(write('b', 1), new WriteSession(), () => {});
+    batcher.retire('a', ended);
     void batcher.whenSettled('a').then(() => settled.push('a'));
     void batcher.whenSettled('c').then(() => settled.push('c'));
     await turn();
@@ -176,5 +178,6 @@ describe('JournalBatcher', () => {
     await turn();
     expect(settled).toEqual(['c', 'a']);
     expect(batcher.unsettledWrites().size).toBe(0);
+    await batcher.whenSettled('a');
   });
 });

@@ -16,6 +16,23 @@ export type WriteOutcome =
  */
 export class WriteSession {
   failure: { readonly error: unknown } | undefined;
+  /** Writes of the session queued or in flight. */
+  unsettled = 0;
+  private settledWaiters: (() => void)[] | undefined;
+
+  /** Resolves once no write of the session is queued or in flight. */
+  whenSettled(): Promise<void> {
+    if (this.unsettled === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.settledWaiters ??= []).push(resolve));
+  }
+
+  /** Called by the batcher as each write gets its outcome. */
+  settledOne(): void {
+    if (--this.unsettled > 0 || this.settledWaiters === undefined) return;
+    const waiters = this.settledWaiters;
+    this.settledWaiters = undefined;
+    for (const resolve of waiters) resolve();
+  }
 }
 
 interface Pending {
@@ -41,9 +58,9 @@ const minIdsPerCall = 100;
 export class JournalBatcher {
   private queue: Pending[] = [];
   private inFlight = 0;
-  /** Writes queued or in flight, per persistenceId (recovery waits for an id's to land). */
-  private readonly unsettled = new Map<string, number>();
-  private readonly settledWaiters = new Map<string, (() => void)[]>();
+  private readonly inFlightBatches = new Set<readonly Pending[]>();
+  /** Sessions of ended incarnations whose writes have not all settled, by persistenceId. */
+  private readonly retired = new Map<string, WriteSession>();
   private readonly busyIds = new Set<string>();
   private flushScheduled = false;
   private idleWaiters: (() => void)[] = [];
@@ -67,25 +84,35 @@ export class JournalBatcher {
     if (this.queue.length === 0 && this.queueEmptied === undefined) {
       void this.track(new Promise<void>((resolve) => (this.queueEmptied = resolve)));
     }
-    const id = write.persistenceId;
-    this.unsettled.set(id, (this.unsettled.get(id) ?? 0) + 1);
+    session.unsettled++;
     this.queue.push({ write, session, done });
     this.scheduleFlush();
   }
 
-  /** Resolves once no write of `persistenceId` is queued or in flight. */
-  whenSettled(persistenceId: string): Promise<void> {
-    if (!this.unsettled.has(persistenceId)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const waiters = this.settledWaiters.get(persistenceId);
-      if (waiters === undefined) this.settledWaiters.set(persistenceId, [resolve]);
-      else waiters.push(resolve);
+  /**
+   * The incarnation that owns `session` ended. Until its writes settle, `whenSettled` of its
+   * persistenceId waits for them (one live writer per id, so only ended incarnations can have any).
+   */
+  retire(persistenceId: string, session: WriteSession): void {
+    if (session.unsettled === 0) return;
+    this.retired.set(persistenceId, session);
+    void session.whenSettled().then(() => {
+      if (this.retired.get(persistenceId) === session) this.retired.delete(persistenceId);
     });
+  }
+
+  /** Resolves once no write of an ended incarnation of `persistenceId` is queued or in flight. */
+  whenSettled(persistenceId: string): Promise<void> {
+    return this.retired.get(persistenceId)?.whenSettled() ?? Promise.resolve();
   }
 
   /** Writes queued or in flight, per persistenceId (what a shutdown past its deadline reports). */
   unsettledWrites(): ReadonlyMap<string, number> {
-    return new Map(this.unsettled);
+    const counts = new Map<string, number>();
+    for (const batch of [this.queue, ...this.inFlightBatches]) {
+      for (const { write } of batch) counts.set(write.persistenceId, (counts.get(write.persistenceId) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** Resolves when every submitted write has its outcome. */
@@ -151,17 +178,7 @@ export class JournalBatcher {
   }
 
   private finish(pending: Pending, outcome: WriteOutcome): void {
-    const id = pending.write.persistenceId;
-    const left = this.unsettled.get(id)! - 1;
-    if (left > 0) this.unsettled.set(id, left);
-    else {
-      this.unsettled.delete(id);
-      const waiters = this.settledWaiters.get(id);
-      if (waiters !== undefined) {
-        this.settledWaiters.delete(id);
-        for (const resolve of waiters) resolve();
-      }
-    }
+    pending.session.settledOne();
     pending.done(outcome);
   }
 
@@ -177,6 +194,7 @@ export class JournalBatcher {
 
   private send(batch: Pending[], ids: Set<string>): void {
     this.inFlight++;
+    this.inFlightBatches.add(batch);
     for (const id of ids) this.busyIds.add(id);
     let call: Promise<readonly (Error | undefined)[]>;
     try {
@@ -203,6 +221,7 @@ export class JournalBatcher {
 
   private settle(batch: Pending[], ids: Set<string>, outcomeOf: (index: number) => WriteOutcome): void {
     this.inFlight--;
+    this.inFlightBatches.delete(batch);
     for (const id of ids) this.busyIds.delete(id);
     let failedSessions: Set<WriteSession> | undefined;
     for (let i = 0; i < batch.length; i++) {

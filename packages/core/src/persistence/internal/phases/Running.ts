@@ -42,8 +42,8 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
   private stashingPending = 0;
   private snapshotsBlocking = 0;
   /** Invocations and writes of the user code running now, in the order it made them. */
-  private made: Invocation<E>[] = [];
-  private madeWrites: WriteSlot[] = [];
+  private readonly made: Invocation<E>[] = [];
+  private readonly madeWrites: WriteSlot[] = [];
   /** True while a persist or defer handler runs: a defer it makes waits behind the queue. */
   private inHandler = false;
   private stopRequested = false;
@@ -84,7 +84,7 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
       // Commands stashed earlier (also ones left when a handler threw and the actor resumed) go first.
       setup.stashCommand(command, setup.stash, this.name);
     } else {
-      this.runUserCode(() => setup.logic.onCommand(command, this));
+      this.handleCommand(command);
     }
     this.afterWork();
     return this.next();
@@ -138,17 +138,52 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
   /**
    * Runs user code; keeps what it persisted or deferred only if it returns. Its writes are
    * submitted now, its invocations join the queue behind the ones already waiting.
+   * (handleCommand and runInvocation are the same, without a closure: they run per event.)
    */
   private runUserCode(code: () => void): void {
-    const nextSequenceNr = this.nextSequenceNr;
+    const mark = this.nextSequenceNr;
     try {
       code();
     } catch (error) {
-      this.made = [];
-      this.madeWrites = [];
-      this.nextSequenceNr = nextSequenceNr;
+      this.discardMade(mark);
       throw error;
     }
+    this.commitMade();
+  }
+
+  private handleCommand(command: C): void {
+    const mark = this.nextSequenceNr;
+    try {
+      this.setup.logic.onCommand(command, this);
+    } catch (error) {
+      this.discardMade(mark);
+      throw error;
+    }
+    this.commitMade();
+  }
+
+  private runInvocation(invocation: Invocation<E>): void {
+    const mark = this.nextSequenceNr;
+    this.inHandler = true;
+    try {
+      if (invocation.kind === 'defer') invocation.handler();
+      else this.complete(invocation, invocation.slot.outcome!);
+    } catch (error) {
+      this.inHandler = false;
+      this.discardMade(mark);
+      throw error;
+    }
+    this.inHandler = false;
+    this.commitMade();
+  }
+
+  private discardMade(nextSequenceNr: number): void {
+    this.made.length = 0;
+    this.madeWrites.length = 0;
+    this.nextSequenceNr = nextSequenceNr;
+  }
+
+  private commitMade(): void {
     if (this.made.length === 0) return;
     for (const invocation of this.made) {
       this.pending.push(invocation);
@@ -160,18 +195,18 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
       if (slot.write === undefined) continue;
       writer.submit(slot.write, session, (outcome) => this.setup.tellSelf(new WriteDone(slot, outcome)));
     }
-    this.made = [];
-    this.madeWrites = [];
+    this.made.length = 0;
+    this.madeWrites.length = 0;
   }
 
   /** Runs the handlers that are due, then takes stashed commands while nothing blocks them. */
   private afterWork(): void {
-    const { stash, logic } = this.setup;
+    const { stash } = this.setup;
     try {
       this.completeInvocations();
       while (this.canTakeStashed) {
         const command = stash.shift()!;
-        this.runUserCode(() => logic.onCommand(command, this));
+        this.handleCommand(command);
         this.completeInvocations();
       }
     } catch (error) {
@@ -194,12 +229,7 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
       // Taken off the queue before user code runs, so a throwing handler leaves the queue consistent.
       this.pending.shift();
       if (head.stashing) this.stashingPending--;
-      this.inHandler = true;
-      try {
-        this.runUserCode(() => (head.kind === 'defer' ? head.handler() : this.complete(head, head.slot.outcome!)));
-      } finally {
-        this.inHandler = false;
-      }
+      this.runInvocation(head);
     }
   }
 
