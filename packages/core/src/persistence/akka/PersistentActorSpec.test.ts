@@ -492,9 +492,12 @@ describe('A persistent actor (Akka PersistentActorSpec)', () => {
     await replies.expectMessage('done');
     await replies.expectNoMessage();
     // The restarted incarnation went on after the events of the first one, without a sequence conflict.
+    // As in Akka, writes the failed incarnation had not sent yet are dropped: the first part is a prefix of 1..100.
     const stored = (await storedEvents(s.journal, lastPid)) as string[];
-    expect(stored).toHaveLength(121);
-    expect(stored.at(-1)).toBe('done');
+    const second = [...Array.from({ length: 20 }, (_, i) => String(i + 1)), 'done'];
+    expect(stored.slice(-21)).toEqual(second);
+    const first = stored.slice(0, -21);
+    expect(first).toEqual(Array.from({ length: first.length }, (_, i) => String(i + 1)));
   });
 
   for (const deferKind of ['defer', 'deferAsync'] as const) {

@@ -4,6 +4,7 @@ import type { ActorRef } from '../../actor/ActorRef.js';
 import { StashOverflow, describeMessage } from '../../actor/errors.js';
 import type { Logger } from '../../actor/Logger.js';
 import type { TimerScheduler } from '../../actor/TimerScheduler.js';
+import { IllegalPersistenceOperation } from '../errors.js';
 import type { Persistence } from '../Persistence.js';
 import { CommandStash } from './CommandStash.js';
 import { EventCodec } from './EventCodec.js';
@@ -150,6 +151,12 @@ export class EventsourcedSetup<C, E> {
     this.cancelRecoveryTimeout();
     this.releaseRecoveryPermit();
     this.persistence.releaseWriter(this.persistenceId, this.ctx.self.path);
+    if (restarting) {
+      this.persistence.writer.abandon(
+        this.writeSession,
+        new IllegalPersistenceOperation(this.persistenceId, 'the actor failed and restarted before this write was sent'),
+      );
+    }
     this.persistence.writer.retire(this.persistenceId, this.writeSession);
     const stashed = [...this.userStash.drain(), ...this.stash.drain()];
     if (restarting) (this.ctx as ActorContextImpl<C>).requeueFirst(stashed);

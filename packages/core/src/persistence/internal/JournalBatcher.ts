@@ -101,6 +101,17 @@ export class JournalBatcher {
     });
   }
 
+  /**
+   * The incarnation that owns `session` failed and restarts: its writes not sent yet fail with
+   * `error` and are never sent (as in Akka, where they were still in the actor's batch); the ones
+   * in flight land, and recovery waits for them.
+   */
+  abandon(session: WriteSession, error: Error): void {
+    if (session.failure !== undefined) return;
+    session.failure = { error };
+    this.failQueued(new Set([session]));
+  }
+
   /** Resolves once no write of an ended incarnation of `persistenceId` is queued or in flight. */
   whenSettled(persistenceId: string): Promise<void> {
     return this.retired.get(persistenceId)?.whenSettled() ?? Promise.resolve();
