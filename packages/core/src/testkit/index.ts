@@ -13,3 +13,10 @@ export {
   type SerializationChecks,
 } from './EventSourcedBehaviorTestKit.js';
 export { SerializationCheckFailed } from './SerializationCheckFailed.js';
+export {
+  EventSourcedSpecification,
+  type EventSourcedGiven,
+  type EventSourcedWhen,
+  type EventSourcedSpecificationOptions,
+  type ErrorExpectation,
+} from './EventSourcedSpecification.js';
