@@ -111,7 +111,8 @@ describe('SystemScheduler', () => {
     await within(5_000, '30 self-rescheduled runs', finished);
     // Seen from inside a task: the test's deadline and the lane's timer, which is running it.
     expect(Math.max(...counts) - before).toBeLessThanOrEqual(2);
-    expect(liveTimeouts()).toBe(before);
+    // At most as many as before: a timer an earlier test left (e.g. a deadline) may have expired meanwhile.
+    expect(liveTimeouts()).toBeLessThanOrEqual(before);
   });
 
   it('a wall-clock step forward does not run a pending task early', async () => {
