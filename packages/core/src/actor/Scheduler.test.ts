@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { liveTimeouts, within } from './realClock.test-support.js';
 import { SystemScheduler } from './Scheduler.js';
 
 /** Resolves once `count` tasks have reported into `log`. */
@@ -14,19 +15,6 @@ function collector(count: number) {
       if (log.length === count) done();
     },
   };
-}
-
-/** `promise`, or a rejection naming `what` after `ms` (this file runs on the real clock). */
-async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -96,7 +84,6 @@ describe('SystemScheduler', () => {
   });
 
   it('a task that schedules into its own lane leaves one Node timer, not one more per run', async () => {
-    const liveTimeouts = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
     const before = liveTimeouts();
     const scheduler = new SystemScheduler();
     const counts: number[] = [];

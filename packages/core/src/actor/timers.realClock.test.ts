@@ -1,27 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActorSystem } from './ActorSystem.js';
 import { Behaviors } from './Behaviors.js';
+import { liveTimeouts, within } from './realClock.test-support.js';
 
 // The one place where actor timers run on the real clock through the SystemScheduler: a manual
 // clock cannot show what the scheduler leaves behind in Node's timer list.
-
-/** Node timers that keep the process alive (unref'd ones are not listed). */
-function liveTimeouts(): number {
-  return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
-}
-
-/** `promise`, or a rejection naming `what` after `ms`; its own timer is gone once it settles. */
-async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** An actor that starts a periodic timer and reports each tick to `onTick`. */
 function ticker(mode: 'fixedDelay' | 'fixedRate', everyMs: number, onTick: () => void) {
