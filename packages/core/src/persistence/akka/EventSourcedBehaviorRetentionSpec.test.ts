@@ -13,7 +13,7 @@ import type { EventSourcedSettings } from '../eventSourced.js';
 import type { EventSourcedSignal } from '../EventSourcedSignal.js';
 import { RetentionCriteria } from '../RetentionCriteria.js';
 import { SnapshotSelectionCriteria } from '../../spi/SnapshotStore.js';
-import { counted, counter, type CounterCommand, type CounterState, type Incremented } from './counter.test-support.js';
+import { counted, counter, type CounterCommand, type CounterState, type Incremented, getValue, stopIt } from './counter.test-support.js';
 import { specKit, terminated, type SpecKit } from './specKit.test-support.js';
 
 type Settings = Partial<EventSourcedSettings<CounterCommand, Incremented, CounterState>>;
@@ -48,17 +48,6 @@ async function increment(ref: ActorRef<CounterCommand>, times = 1): Promise<void
   await s.kit.settle();
 }
 
-async function getValue(ref: ActorRef<CounterCommand>): Promise<CounterState> {
-  const probe = s.kit.createTestProbe<CounterState>();
-  ref.tell({ type: 'GetValue', replyTo: probe.ref });
-  return probe.receiveMessage();
-}
-
-async function stopIt(ref: ActorRef<CounterCommand>): Promise<void> {
-  ref.tell({ type: 'StopIt' });
-  await terminated(s.kit, ref);
-}
-
 async function storedSnapshots(persistenceId: string): Promise<number[]> {
   const seqs: number[] = [];
   for (let max = Infinity; ; ) {
@@ -80,13 +69,13 @@ describe('EventSourcedBehavior with snapshot predicate (Akka EventSourcedBehavio
     const c = spawnCounter('c1', { snapshotWhen: () => true });
     await increment(c.ref);
     expect(c.snapshotsCompleted()).toEqual([1]);
-    expect(await getValue(c.ref)).toEqual(counted(1));
-    await stopIt(c.ref);
+    expect(await getValue(s.kit, c.ref)).toEqual(counted(1));
+    await stopIt(s.kit, c.ref);
     // state rebuilt from the snapshot: no event replayed
     const c2 = spawnCounter('c1');
     expect(await c2.eventsHandled()).toBe(0);
     await increment(c2.ref);
-    expect(await getValue(c2.ref)).toEqual(counted(2));
+    expect(await getValue(s.kit, c2.ref)).toEqual(counted(2));
   });
 });
 
@@ -96,49 +85,49 @@ describe('EventSourcedBehavior with retention (Akka EventSourcedBehaviorRetentio
   it('snapshot every N sequence nrs', async () => {
     const c = spawnCounter('c2', every2keep2);
     await increment(c.ref);
-    expect(await getValue(c.ref)).toEqual(counted(1));
-    await stopIt(c.ref);
+    expect(await getValue(s.kit, c.ref)).toEqual(counted(1));
+    await stopIt(s.kit, c.ref);
     // no snapshot should have happened
     const c2 = spawnCounter('c2', every2keep2);
     expect(await c2.eventsHandled()).toBe(1);
     await increment(c2.ref);
     expect(c2.snapshotsCompleted()).toEqual([2]);
-    await stopIt(c2.ref);
+    await stopIt(s.kit, c2.ref);
     // this time it was snapshotted, so there are no events to replay
     const c3 = spawnCounter('c2', every2keep2);
     expect(await c3.eventsHandled()).toBe(0);
-    expect(await getValue(c3.ref)).toEqual(counted(2));
+    expect(await getValue(s.kit, c3.ref)).toEqual(counted(2));
   });
 
   it('snapshot every N sequence nrs when persisting multiple events', async () => {
     const c = spawnCounter('c3', every2keep2);
     c.ref.tell({ type: 'IncrementWithPersistAll', nr: 3 });
-    expect(await getValue(c.ref)).toEqual(counted(3));
+    expect(await getValue(s.kit, c.ref)).toEqual(counted(3));
     // snapshot at seqNr 3 because of persistAll
     expect(c.snapshotsCompleted()).toEqual([3]);
-    await stopIt(c.ref);
+    await stopIt(s.kit, c.ref);
     const c2 = spawnCounter('c3', every2keep2);
     expect(await c2.eventsHandled()).toBe(0);
-    expect(await getValue(c2.ref)).toEqual(counted(3));
+    expect(await getValue(s.kit, c2.ref)).toEqual(counted(3));
   });
 
   it('check all events for snapshot in PersistAll', async () => {
     const c = spawnCounter('c4', { snapshotWhen: (state) => state.value === 2 });
     c.ref.tell({ type: 'IncrementWithPersistAll', nr: 3 });
-    expect(await getValue(c.ref)).toEqual(counted(3));
+    expect(await getValue(s.kit, c.ref)).toEqual(counted(3));
     // snapshot at seqNr 3 because of persistAll
     expect(c.snapshotsCompleted()).toEqual([3]);
-    await stopIt(c.ref);
+    await stopIt(s.kit, c.ref);
     // the middle event triggered the snapshot of all
     const c2 = spawnCounter('c4');
     expect(await c2.eventsHandled()).toBe(0);
-    expect(await getValue(c2.ref)).toEqual(counted(3));
+    expect(await getValue(s.kit, c2.ref)).toEqual(counted(3));
   });
 
   it('delete snapshots automatically, based on criteria', async () => {
     const c = spawnCounter('c5', { retention: RetentionCriteria.snapshotEvery(3, 2) });
     await increment(c.ref, 10);
-    expect(await getValue(c.ref)).toEqual(counted(10));
+    expect(await getValue(s.kit, c.ref)).toEqual(counted(10));
     expect(c.snapshotsCompleted()).toEqual([3, 6, 9]);
     expect(c.snapshotsDeleted()).toEqual([3]);
     await increment(c.ref, 3);
@@ -147,7 +136,7 @@ describe('EventSourcedBehavior with retention (Akka EventSourcedBehaviorRetentio
     await increment(c.ref, 3);
     expect(c.snapshotsDeleted()).toEqual([3, 6, 9]);
     await increment(c.ref, 4);
-    expect(await getValue(c.ref)).toEqual(counted(20));
+    expect(await getValue(s.kit, c.ref)).toEqual(counted(20));
     expect(c.snapshotsCompleted()).toEqual([3, 6, 9, 12, 15, 18]);
     expect(c.snapshotsDeleted()).toEqual([3, 6, 9, 12]);
     expect(await storedSnapshots('c5')).toEqual([15, 18]);
@@ -164,14 +153,14 @@ describe('EventSourcedBehavior with retention (Akka EventSourcedBehaviorRetentio
     expect(s.kit.logs.find('deleting snapshots failed', 'warn')).toHaveLength(1);
     await increment(c.ref, 3);
     expect(c.snapshotsDeleted()).toEqual([6]);
-    expect(await getValue(c.ref)).toEqual(counted(12));
+    expect(await getValue(s.kit, c.ref)).toEqual(counted(12));
   });
 
   it('optionally delete both old events and snapshots', async () => {
     const settings: Settings = { retention: RetentionCriteria.snapshotEvery(3, 2).withDeleteEventsOnSnapshot() };
     const c = spawnCounter('c6', settings);
     await increment(c.ref, 10);
-    expect(await getValue(c.ref)).toEqual(counted(10));
+    expect(await getValue(s.kit, c.ref)).toEqual(counted(10));
     expect(c.snapshotsCompleted()).toEqual([3, 6, 9]);
     expect(c.eventsDeleted()).toEqual([3]);
     await increment(c.ref, 2);
@@ -186,10 +175,10 @@ describe('EventSourcedBehavior with retention (Akka EventSourcedBehaviorRetentio
     const kept = await storedSnapshots('c6');
     expect(kept).toEqual(expect.arrayContaining([15, 18]));
     expect(kept).not.toContain(9);
-    await stopIt(c.ref);
+    await stopIt(s.kit, c.ref);
     const c2 = spawnCounter('c6', settings);
     expect(await c2.eventsHandled()).toBe(0);
-    expect(await getValue(c2.ref)).toEqual(counted(18));
+    expect(await getValue(s.kit, c2.ref)).toEqual(counted(18));
   });
 
   it('optionally delete old events: a failed delete is signalled as DeleteEventsFailed and logged', async () => {
@@ -209,7 +198,7 @@ describe('EventSourcedBehavior with retention (Akka EventSourcedBehaviorRetentio
       retention: RetentionCriteria.snapshotEvery(5, 1),
     });
     await increment(c.ref, 3);
-    expect(await getValue(c.ref)).toEqual(counted(3));
+    expect(await getValue(s.kit, c.ref)).toEqual(counted(3));
     expect(c.snapshotsCompleted()).toEqual([3]);
     expect(c.eventsDeleted()).toEqual([]);
     await increment(c.ref, 7);
@@ -220,7 +209,7 @@ describe('EventSourcedBehavior with retention (Akka EventSourcedBehaviorRetentio
     // no deletes triggered by snapshotWhen
     expect(c.snapshotsDeleted()).toEqual([5]);
     await increment(c.ref, 3);
-    expect(await getValue(c.ref)).toEqual(counted(16));
+    expect(await getValue(s.kit, c.ref)).toEqual(counted(16));
     expect(c.snapshotsCompleted()).toEqual([3, 5, 10, 13, 15]);
     expect(c.snapshotsDeleted()).toEqual([5, 10]);
     expect(c.eventsDeleted()).toEqual([]);
@@ -229,7 +218,7 @@ describe('EventSourcedBehavior with retention (Akka EventSourcedBehaviorRetentio
   it('be possible to snapshot every event', async () => {
     const c = spawnCounter('c8', { retention: RetentionCriteria.snapshotEvery(1, 3) });
     await increment(c.ref, 4);
-    expect(await getValue(c.ref)).toEqual(counted(4));
+    expect(await getValue(s.kit, c.ref)).toEqual(counted(4));
     expect(c.snapshotsCompleted()).toEqual([1, 2, 3, 4]);
     expect(c.snapshotsDeleted()).toEqual([1]);
     for (let n = 5; n <= 10; n++) {
@@ -237,7 +226,7 @@ describe('EventSourcedBehavior with retention (Akka EventSourcedBehaviorRetentio
       expect(c.snapshotsCompleted().at(-1)).toBe(n);
       expect(c.snapshotsDeleted().at(-1)).toBe(n - 3);
     }
-    expect(await getValue(c.ref)).toEqual(counted(10));
+    expect(await getValue(s.kit, c.ref)).toEqual(counted(10));
     expect(await storedSnapshots('c8')).toEqual([8, 9, 10]);
   });
 
@@ -252,8 +241,8 @@ describe('EventSourcedBehavior with retention (Akka EventSourcedBehaviorRetentio
       expect(c.eventsDeleted().at(-1)).toBe(n - 3);
     }
     expect(await storedSequenceNrs('c9')).toEqual([8, 9, 10]);
-    await stopIt(c.ref);
-    expect(await getValue(spawnCounter('c9').ref)).toEqual(counted(10));
+    await stopIt(s.kit, c.ref);
+    expect(await getValue(s.kit, spawnCounter('c9').ref)).toEqual(counted(10));
   });
 
   it('snapshot on recovery if expected snapshot is missing', async () => {
@@ -261,15 +250,15 @@ describe('EventSourcedBehavior with retention (Akka EventSourcedBehaviorRetentio
     const c = spawnCounter('c10');
     await increment(c.ref, 5);
     expect(c.snapshotsCompleted()).toEqual([]);
-    await stopIt(c.ref);
+    await stopIt(s.kit, c.ref);
 
     const c2 = spawnCounter('c10', retention);
-    expect(await getValue(c2.ref)).toEqual(counted(5));
+    expect(await getValue(s.kit, c2.ref)).toEqual(counted(5));
     expect(c2.snapshotsCompleted()).toEqual([5]);
-    await stopIt(c2.ref);
+    await stopIt(s.kit, c2.ref);
 
     const c3 = spawnCounter('c10', retention);
-    expect(await getValue(c3.ref)).toEqual(counted(5));
+    expect(await getValue(s.kit, c3.ref)).toEqual(counted(5));
     expect(c3.snapshotsCompleted()).toEqual([]);
   });
 });

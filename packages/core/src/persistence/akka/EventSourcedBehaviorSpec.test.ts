@@ -21,6 +21,8 @@ import {
   secondLogging,
   type CounterCommand,
   type CounterState,
+  getValue,
+  stopIt,
   type Incremented,
 } from './counter.test-support.js';
 import { specKit, terminated, type SpecKit, type SpecKitOptions } from './specKit.test-support.js';
@@ -31,17 +33,6 @@ afterEach(() => s?.kit.shutdown());
 function start(options: SpecKitOptions = {}): SpecKit {
   s = specKit(options);
   return s;
-}
-
-async function getValue(ref: ActorRef<CounterCommand>): Promise<CounterState> {
-  const probe = s.kit.createTestProbe<CounterState>();
-  ref.tell({ type: 'GetValue', replyTo: probe.ref });
-  return probe.receiveMessage();
-}
-
-async function stopIt(ref: ActorRef<CounterCommand>): Promise<void> {
-  ref.tell({ type: 'StopIt' });
-  await terminated(s.kit, ref);
 }
 
 /** A journal that already holds `count` increments of 1 for `persistenceId`. */
@@ -57,19 +48,19 @@ describe('A typed persistent actor (Akka EventSourcedBehaviorSpec)', () => {
     start();
     const c = s.kit.spawn(counter('c1'));
     c.tell({ type: 'Increment' });
-    expect(await getValue(c)).toEqual(counted(1));
+    expect(await getValue(s.kit, c)).toEqual(counted(1));
   });
 
   it('replay stored events', async () => {
     start();
     const c = s.kit.spawn(counter('c2'));
     for (let i = 0; i < 3; i++) c.tell({ type: 'Increment' });
-    expect(await getValue(c)).toEqual(counted(3));
-    await stopIt(c);
+    expect(await getValue(s.kit, c)).toEqual(counted(3));
+    await stopIt(s.kit, c);
     const c2 = s.kit.spawn(counter('c2'));
-    expect(await getValue(c2)).toEqual(counted(3));
+    expect(await getValue(s.kit, c2)).toEqual(counted(3));
     c2.tell({ type: 'Increment' });
-    expect(await getValue(c2)).toEqual(counted(4));
+    expect(await getValue(s.kit, c2)).toEqual(counted(4));
   });
 
   it('handle Terminated signal', async () => {
@@ -77,25 +68,25 @@ describe('A typed persistent actor (Akka EventSourcedBehaviorSpec)', () => {
     const c = s.kit.spawn(counter('c3'));
     c.tell({ type: 'Increment' });
     c.tell({ type: 'IncrementLater' });
-    expect(await getValue(c)).toEqual(counted(1));
+    expect(await getValue(s.kit, c)).toEqual(counted(1));
     await s.kit.advance(10);
-    expect(await getValue(c)).toEqual({ value: 11, history: [0, 1] });
+    expect(await getValue(s.kit, c)).toEqual({ value: 11, history: [0, 1] });
   });
 
   it('adhere default and disabled Recovery strategies', async () => {
     start();
     const first = s.kit.spawn(counter('c4', {}, { recovery: Recovery.default() }));
     for (let i = 0; i < 3; i++) first.tell({ type: 'Increment' });
-    expect(await getValue(first)).toEqual(counted(3));
+    expect(await getValue(s.kit, first)).toEqual(counted(3));
     first.tell({ type: 'Increment' });
-    await stopIt(first);
+    await stopIt(s.kit, first);
     const recovering = s.kit.spawn(counter('c4', {}, { recovery: Recovery.default() }));
-    expect(await getValue(recovering)).toEqual(counted(4));
-    await stopIt(recovering);
+    expect(await getValue(s.kit, recovering)).toEqual(counted(4));
+    await stopIt(s.kit, recovering);
     const disabled = s.kit.spawn(counter('c4', {}, { recovery: Recovery.none() }));
     disabled.tell({ type: 'Increment' });
     disabled.tell({ type: 'Increment' });
-    expect(await getValue(disabled)).toEqual(counted(2));
+    expect(await getValue(s.kit, disabled)).toEqual(counted(2));
     // Recovery disabled still numbers new events after the stored ones.
     expect((await s.journal.readHighestSequenceNr('c4', 0))).toBe(6);
   });
@@ -115,8 +106,8 @@ describe('A typed persistent actor (Akka EventSourcedBehaviorSpec)', () => {
     expect((await signals.receiveMessages(4)).map((sig) => sig.type)).toEqual([
       'RecoveryCompleted', 'SnapshotCompleted', 'SnapshotCompleted', 'SnapshotCompleted',
     ]);
-    expect(await getValue(setup)).toEqual(counted(3));
-    await stopIt(setup);
+    expect(await getValue(s.kit, setup)).toEqual(counted(3));
+    await stopIt(s.kit, setup);
 
     // No snapshot: every event is replayed.
     const none = s.kit.spawn(withCriteria(SnapshotSelectionCriteria.none()));
@@ -125,14 +116,14 @@ describe('A typed persistent actor (Akka EventSourcedBehaviorSpec)', () => {
     await events.expectMessage([counted(2), { type: 'Incremented', delta: 1 }]);
     none.tell({ type: 'Increment' });
     await events.expectMessage([counted(3), { type: 'Incremented', delta: 1 }]);
-    expect(await getValue(none)).toEqual(counted(4));
-    await stopIt(none);
+    expect(await getValue(s.kit, none)).toEqual(counted(4));
+    await stopIt(s.kit, none);
 
     // The latest snapshot: no event is replayed.
     const latest = s.kit.spawn(withCriteria(SnapshotSelectionCriteria.latest()));
     await events.expectNoMessage();
     latest.tell({ type: 'Increment' });
-    expect(await getValue(latest)).toEqual(counted(5));
+    expect(await getValue(s.kit, latest)).toEqual(counted(5));
   });
 
   it('chainable side effects with events', async () => {
@@ -140,7 +131,7 @@ describe('A typed persistent actor (Akka EventSourcedBehaviorSpec)', () => {
     const logging = s.kit.createTestProbe<string>();
     const c = s.kit.spawn(counter('c6', { logging: logging.ref }));
     c.tell({ type: 'IncrementTwiceAndThenLog' });
-    expect(await getValue(c)).toEqual(counted(2));
+    expect(await getValue(s.kit, c)).toEqual(counted(2));
     await logging.expectMessage(firstLogging);
     await logging.expectMessage(secondLogging);
     await logging.expectNoMessage();
@@ -183,7 +174,7 @@ describe('A typed persistent actor (Akka EventSourcedBehaviorSpec)', () => {
     const logging = s.kit.createTestProbe<string>();
     const c = s.kit.spawn(counter('c10', { logging: logging.ref }));
     c.tell({ type: 'EmptyEventsListAndThenLog' });
-    expect(await getValue(c)).toEqual(counted(0));
+    expect(await getValue(s.kit, c)).toEqual(counted(0));
     await logging.expectMessage(firstLogging);
     expect(s.journal.writes).toHaveLength(0);
   });
@@ -193,7 +184,7 @@ describe('A typed persistent actor (Akka EventSourcedBehaviorSpec)', () => {
     const logging = s.kit.createTestProbe<string>();
     const c = s.kit.spawn(counter('c11', { logging: logging.ref }));
     c.tell({ type: 'DoNothingAndThenLog' });
-    expect(await getValue(c)).toEqual(counted(0));
+    expect(await getValue(s.kit, c)).toEqual(counted(0));
     await logging.expectMessage(firstLogging);
   });
 
@@ -204,7 +195,7 @@ describe('A typed persistent actor (Akka EventSourcedBehaviorSpec)', () => {
     );
     const c = s.kit.spawn(behavior);
     c.tell({ type: 'Increment' });
-    expect(await getValue(c)).toEqual(counted(1));
+    expect(await getValue(s.kit, c)).toEqual(counted(1));
   });
 
   it('stop after logging (no persisting)', async () => {
@@ -220,7 +211,7 @@ describe('A typed persistent actor (Akka EventSourcedBehaviorSpec)', () => {
     start();
     const c = s.kit.spawn(counter('c14', {}, { tagger: () => ['tag1', 'tag2'] }));
     c.tell({ type: 'Increment' });
-    expect(await getValue(c)).toEqual(counted(1));
+    expect(await getValue(s.kit, c)).toEqual(counted(1));
     expect(s.journal.writes.flatMap((w) => w.events.map((e) => [e.persistenceId, e.sequenceNr, e.tags]))).toEqual([
       ['c14', 1, ['tag1', 'tag2']],
     ]);
@@ -241,7 +232,7 @@ describe('A typed persistent actor (Akka EventSourcedBehaviorSpec)', () => {
     // The timer fires while the replay is held: its command waits for the recovery.
     await s.kit.advance(1);
     gated.openNext();
-    expect(await getValue(c)).toEqual(counted(3));
+    expect(await getValue(s.kit, c)).toEqual(counted(3));
   });
 
   it('handle scheduled message arriving after recovery completed', async () => {
@@ -253,9 +244,9 @@ describe('A typed persistent actor (Akka EventSourcedBehaviorSpec)', () => {
       }),
     );
     c.tell({ type: 'Increment' });
-    expect(await getValue(c)).toEqual(counted(1));
+    expect(await getValue(s.kit, c)).toEqual(counted(1));
     await s.kit.advance(200);
-    expect(await getValue(c)).toEqual(counted(2));
+    expect(await getValue(s.kit, c)).toEqual(counted(2));
   });
 
   it('fail after recovery timeout', async () => {
@@ -280,7 +271,7 @@ describe('A typed persistent actor (Akka EventSourcedBehaviorSpec)', () => {
       c.tell({ type: 'IncrementWithConfirmation', replyTo: probe.ref });
       await probe.expectMessage('Done');
     }
-    await stopIt(c);
+    await stopIt(s.kit, c);
     const c2 = s.kit.spawn(counter('c18'));
     c2.tell({ type: 'Fail' });
     const failure = await terminated(s.kit, c2);

@@ -4,7 +4,8 @@ import { Behaviors } from '../../actor/Behaviors.js';
 import { Effect } from '../Effect.js';
 import { eventSourced, type EventSourcedSettings } from '../eventSourced.js';
 import type { EventSourcedSignal } from '../EventSourcedSignal.js';
-import { TestException } from './specKit.test-support.js';
+import type { ActorTestKit } from '../../testkit/ActorTestKit.js';
+import { TestException, terminated } from './specKit.test-support.js';
 
 /** The commands of Akka's EventSourcedBehaviorSpec counter. */
 export type CounterCommand =
@@ -120,4 +121,17 @@ export function counter(
 /** A counter state with `history` 0..n-1, as n increments of 1 leave it. */
 export function counted(n: number): CounterState {
   return { value: n, history: Array.from({ length: n }, (_, i) => i) };
+}
+
+/** The counter's state, asked of the actor. */
+export async function getValue(kit: ActorTestKit, ref: ActorRef<CounterCommand>): Promise<CounterState> {
+  const probe = kit.createTestProbe<CounterState>();
+  ref.tell({ type: 'GetValue', replyTo: probe.ref });
+  return probe.receiveMessage();
+}
+
+/** Stops the counter with its StopIt command and waits until it is gone. */
+export async function stopIt(kit: ActorTestKit, ref: ActorRef<CounterCommand>): Promise<void> {
+  ref.tell({ type: 'StopIt' });
+  await terminated(kit, ref);
 }
