@@ -14,7 +14,7 @@ import type { EventSourcedSignal } from '../EventSourcedSignal.js';
 import { RetentionCriteria } from '../RetentionCriteria.js';
 import { SnapshotSelectionCriteria } from '../../spi/SnapshotStore.js';
 import { counted, counter, type CounterCommand, type CounterState, type Incremented, getValue, stopIt } from './counter.test-support.js';
-import { specKit, terminated, type SpecKit } from './specKit.test-support.js';
+import { specKit, type SpecKit } from './specKit.test-support.js';
 
 type Settings = Partial<EventSourcedSettings<CounterCommand, Incremented, CounterState>>;
 
