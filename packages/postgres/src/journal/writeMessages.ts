@@ -62,6 +62,8 @@ export async function writeMessages(
   const results: (Error | undefined)[] = writes.map(() => undefined);
   const accepted: number[] = [];
   const lastSeqInCall = new Map<string, number>();
+  /** Ids whose sequence nr the call repeats, with the first repeated nr: their later writes are refused too. */
+  const repeatedInCall = new Map<string, number>();
   for (let i = 0; i < writes.length; i++) {
     const write = writes[i] as AtomicWrite;
     const rejection = validateWrite(write, settings.maxPayloadBytes);
@@ -71,10 +73,17 @@ export async function writeMessages(
     }
     const first = write.events[0]?.sequenceNr;
     if (first === undefined) continue;
+    const repeated = repeatedInCall.get(write.persistenceId);
+    if (repeated !== undefined) {
+      // Storing it would put the repeating writer's event after the first writer's.
+      results[i] = new SequenceConflict(write.persistenceId, repeated);
+      continue;
+    }
     const before = lastSeqInCall.get(write.persistenceId);
     if (before !== undefined && first <= before) {
       // The call itself carries this sequence nr twice: the second copy is another writer's.
       results[i] = new SequenceConflict(write.persistenceId, first);
+      repeatedInCall.set(write.persistenceId, first);
       continue;
     }
     lastSeqInCall.set(write.persistenceId, first + write.events.length - 1);

@@ -101,6 +101,26 @@ export const conflictCases: JournalGroup = {
       },
     },
     {
+      name: '22. a seq repeated in one call conflicts, and so does every later write of that id in the call',
+      run: async (context) => {
+        const pid = context.pid();
+        await writeOk(context.journal, atomic(pid, [1, 2, 3]));
+        const results = await context.journal.writeMessages([
+          atomic(pid, [4]),
+          atomic(pid, [4], { writerUuid: WRITER_B }),
+          atomic(pid, [5], { writerUuid: WRITER_B }),
+        ]);
+        expect(results).toHaveLength(3);
+        expect(results[0]).toBeUndefined();
+        expectErrorNamed(results[1], 'SequenceConflict', 'the repeated seq 4');
+        expectErrorNamed(results[2], 'SequenceConflict', 'seq 5 after the refused repeat of seq 4');
+        const replayed = await replay(context.journal, pid);
+        expect(replayed.map((e) => e.sequenceNr)).toEqual([1, 2, 3, 4]);
+        expect(replayed.every((e) => e.writerUuid === WRITER_A), 'no event of the second writer').toBe(true);
+        await expectHighest(context.journal, pid, 4);
+      },
+    },
+    {
       name: '21. after a SequenceConflict, the later writes of that id in the same call conflict too and are not stored',
       run: async (context) => staleWriterLaterWriteRefused(context, context.journal, context.journal),
     },
