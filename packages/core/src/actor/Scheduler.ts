@@ -13,6 +13,11 @@ export interface Cancellable {
 export interface Scheduler {
   /** Milliseconds since the epoch. */
   now(): number;
+  /**
+   * Milliseconds on a clock that never steps (optional; `now()` stands in without it). Periodic
+   * timers keep their cadence on it, so a wall-clock step does not stall or rush them.
+   */
+  monotonicNow?(): number;
   /** Runs `task` once, `delayMs` from now (0 or less: as soon as possible, never synchronously). */
   schedule(delayMs: number, task: () => void): Cancellable;
 }
@@ -64,6 +69,10 @@ export class SystemScheduler implements Scheduler {
 
   now(): number {
     return Date.now();
+  }
+
+  monotonicNow(): number {
+    return performance.now();
   }
 
   schedule(delayMs: number, run: () => void): Cancellable {

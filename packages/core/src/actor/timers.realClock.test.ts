@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ActorSystem } from './ActorSystem.js';
 import { Behaviors } from './Behaviors.js';
 import { liveTimeouts, within } from './realClock.test-support.js';
@@ -47,4 +47,28 @@ describe('periodic timers on the SystemScheduler', () => {
       expect(liveTimeouts()).toBeLessThanOrEqual(before);
     });
   }
+
+  it('a fixedRate timer keeps ticking after the wall clock steps back an hour', async () => {
+    system = ActorSystem.create('realClockStep', { logLevel: 'warn' });
+    let ticks = 0;
+    let stepped!: () => void;
+    let resumed!: () => void;
+    const threeTicks = new Promise<void>((resolve) => (stepped = resolve));
+    const fiveMore = new Promise<void>((resolve) => (resumed = resolve));
+    system.spawn(
+      ticker('fixedRate', 5, () => {
+        ticks++;
+        if (ticks === 3) stepped();
+        if (ticks === 8) resumed();
+      }),
+    );
+    await within(5_000, '3 ticks of a 5 ms fixedRate timer', threeTicks);
+    const realNow = Date.now.bind(Date);
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 3_600_000);
+    try {
+      await within(5_000, '5 more ticks after the wall clock stepped back', fiveMore);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

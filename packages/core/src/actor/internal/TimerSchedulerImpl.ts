@@ -66,10 +66,15 @@ export class TimerSchedulerImpl<T> implements TimerScheduler<T> {
     return fired.message;
   }
 
+  /** Due times on the scheduler's monotonic clock where it has one: a wall-clock step must not stall a fixed-rate timer. */
+  private clock(): number {
+    return this.scheduler.monotonicNow?.() ?? this.scheduler.now();
+  }
+
   private start(key: string, message: T, mode: Mode, intervalMs: number, firstDelayMs: number): void {
     this.cancel(key);
     const generation = ++this.generation;
-    const dueAt = this.scheduler.now() + firstDelayMs;
+    const dueAt = this.clock() + firstDelayMs;
     const timer: Timer = { generation, mode, message, intervalMs, dueAt, task: { cancel: () => false } };
     this.timers.set(key, timer);
     timer.task = this.scheduler.schedule(firstDelayMs, () => this.fire(key, timer));
@@ -79,7 +84,7 @@ export class TimerSchedulerImpl<T> implements TimerScheduler<T> {
     if (this.timers.get(key) !== timer) return;
     this.send(new TimerFired(key, timer.generation, timer.message));
     if (timer.mode === 'single') return;
-    const now = this.scheduler.now();
+    const now = this.clock();
     // Fixed rate keeps the original cadence (and catches up); fixed delay counts from this send.
     timer.dueAt = timer.mode === 'fixedRate' ? timer.dueAt + timer.intervalMs : now + timer.intervalMs;
     timer.task = this.scheduler.schedule(timer.dueAt - now, () => this.fire(key, timer));
