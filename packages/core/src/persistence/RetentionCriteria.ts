@@ -32,6 +32,11 @@ export const RetentionCriteria = {
 } as const;
 
 /** Sequence nrs up to which snapshots (and events, if asked) can go after a snapshot at `sequenceNr`. */
+/** True when `sequenceNr` is one of the points where `retention` takes a snapshot. */
+export function isRetentionPoint(retention: RetentionCriteria | undefined, sequenceNr: number): boolean {
+  return retention !== undefined && sequenceNr > 0 && sequenceNr % retention.snapshotEveryNEvents === 0;
+}
+
 export function retentionUpperBound(retention: RetentionCriteria, sequenceNr: number): number {
   return Math.max(0, sequenceNr - retention.snapshotEveryNEvents * retention.keepNSnapshots);
 }

@@ -11,7 +11,7 @@ import type { EventSourcedSettings } from '../eventSourced.js';
 import type { EventSourcedSignal } from '../EventSourcedSignal.js';
 import { Recovery } from '../Recovery.js';
 import { RecoveryCompleted, type PersistenceResponse } from '../responses.js';
-import { retentionUpperBound } from '../RetentionCriteria.js';
+import { isRetentionPoint, retentionUpperBound } from '../RetentionCriteria.js';
 import type { EventsourcedLogic, RunningApi } from './EventsourcedLogic.js';
 
 /**
@@ -48,9 +48,8 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
     this.signal(RecoveryCompleted);
     // As in Akka Typed: recovery that ends on a retention point without its snapshot (the save
     // failed, or the actor stopped before it) takes that snapshot now.
-    const every = this.settings.retention?.snapshotEveryNEvents;
     const last = api.lastSequenceNr;
-    if (every !== undefined && last > 0 && last % every === 0 && api.snapshotSequenceNr < last) {
+    if (isRetentionPoint(this.settings.retention, last) && api.snapshotSequenceNr < last) {
       api.saveSnapshot(this.state, { blocking: true });
     }
   }
@@ -124,7 +123,7 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
 
   private shouldSnapshot(event: E, sequenceNr: number): boolean {
     const { retention, snapshotWhen } = this.settings;
-    if (retention !== undefined && sequenceNr % retention.snapshotEveryNEvents === 0) return true;
+    if (isRetentionPoint(retention, sequenceNr)) return true;
     return snapshotWhen?.(this.state, event, sequenceNr) ?? false;
   }
 
@@ -178,7 +177,7 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
   private applyRetention(metadata: SnapshotMetadata, api: RunningApi<C, E>): void {
     const retention = this.settings.retention;
     // Only snapshots taken for retention clean up; a snapshotWhen snapshot deletes nothing.
-    if (retention === undefined || metadata.sequenceNr % retention.snapshotEveryNEvents !== 0) return;
+    if (retention === undefined || !isRetentionPoint(retention, metadata.sequenceNr)) return;
     const upTo = retentionUpperBound(retention, metadata.sequenceNr);
     if (upTo <= 0) return;
     if (retention.deleteEventsOnSnapshot) api.deleteMessages(upTo);
