@@ -107,9 +107,14 @@ export class JournalBatcher {
    * in flight land, and recovery waits for them.
    */
   abandon(session: WriteSession, error: Error): void {
-    if (session.failure !== undefined) return;
+    if (this.markFailed(session, error)) this.failQueued(new Set([session]));
+  }
+
+  /** Records the first failure of `session`; false if it had failed already. */
+  private markFailed(session: WriteSession, error: unknown): boolean {
+    if (session.failure !== undefined) return false;
     session.failure = { error };
-    this.failQueued(new Set([session]));
+    return true;
   }
 
   /** Resolves once no write of an ended incarnation of `persistenceId` is queued or in flight. */
@@ -238,8 +243,7 @@ export class JournalBatcher {
     for (let i = 0; i < batch.length; i++) {
       const pending = batch[i]!;
       const outcome = outcomeOf(i);
-      if (outcome.kind === 'failed' && pending.session.failure === undefined) {
-        pending.session.failure = { error: outcome.error };
+      if (outcome.kind === 'failed' && this.markFailed(pending.session, outcome.error)) {
         (failedSessions ??= new Set()).add(pending.session);
       }
       this.finish(pending, outcome);
