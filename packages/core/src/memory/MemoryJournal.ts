@@ -9,7 +9,9 @@ import {
   type Journal,
   type PersistentRepr,
 } from '../spi/index.js';
+import type { JournalReader } from '../spi/JournalReader.js';
 import { StoreClosed } from './errors.js';
+import { MemoryJournalReader, type MemoryLog } from './MemoryJournalReader.js';
 import { payloadSizeAtMost } from './utf8ByteLength.js';
 
 export interface MemoryJournalOptions {
@@ -23,15 +25,17 @@ export interface MemoryJournalOptions {
 export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
 /** One stored event and its place in the global insertion order (read by queries). */
-interface StoredEvent {
+export interface StoredEvent {
   readonly ordering: number;
   readonly repr: PersistentRepr;
 }
 
-interface Stream {
+export interface Stream {
   /** Ascending by sequenceNr. Entries before `firstLive` are deleted and wait for compaction. */
   events: StoredEvent[];
   firstLive: number;
+  /** Sequence nrs up to this one are deleted (queries skip them in the global log). */
+  deletedTo: number;
   /** Highest sequence nr ever stored; deletes never lower it. */
   highest: number;
 }
@@ -46,7 +50,11 @@ export class MemoryJournal implements Journal {
   readonly #streams = new Map<string, Stream>();
   /** Global insertion order: the ordering of the last stored event. */
   #lastOrdering = 0;
+  /** Every stored event in global order (deleted ones included: readers skip them), and per tag. */
+  readonly #log: StoredEvent[] = [];
+  readonly #byTag = new Map<string, StoredEvent[]>();
   #closed = false;
+  #reader: MemoryJournalReader | undefined;
 
   constructor(options: MemoryJournalOptions = {}) {
     this.#maxPayloadBytes = requireNumber(
@@ -112,6 +120,7 @@ export class MemoryJournal implements Journal {
     if (stream === undefined) return;
     const firstKept = firstIndexAbove(stream.events, toSequenceNr);
     if (firstKept <= stream.firstLive) return;
+    stream.deletedTo = stream.events[firstKept - 1]!.repr.sequenceNr;
     stream.firstLive = firstKept;
     // Compact only once the dead prefix is the larger part, so deletes cost O(1) amortized.
     if (stream.firstLive * 2 >= stream.events.length) {
@@ -120,9 +129,25 @@ export class MemoryJournal implements Journal {
     }
   }
 
+  /** The query side: events in insertion order, by tag and by id (see `MemoryReadJournal`). */
+  get reader(): JournalReader<number> {
+    this.#reader ??= new MemoryJournalReader(this.#view);
+    return this.#reader;
+  }
+
+  readonly #view: MemoryLog = {
+    streams: () => this.#streams,
+    log: () => this.#log,
+    byTag: (tag) => this.#byTag.get(tag),
+    lastOrdering: () => this.#lastOrdering,
+    ensureOpen: (operation, persistenceId) => this.#ensureOpen(operation, persistenceId),
+  };
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#streams.clear();
+    this.#log.length = 0;
+    this.#byTag.clear();
   }
 
   #ensureOpen(operation: string, persistenceId: string | undefined): void {
@@ -160,10 +185,17 @@ export class MemoryJournal implements Journal {
   }
 
   #append(write: AtomicWrite, existing: Stream | undefined): void {
-    const stream = existing ?? { events: [], firstLive: 0, highest: 0 };
+    const stream = existing ?? { events: [], firstLive: 0, deletedTo: 0, highest: 0 };
     if (existing === undefined) this.#streams.set(write.persistenceId, stream);
     for (const repr of write.events) {
-      stream.events.push({ ordering: ++this.#lastOrdering, repr });
+      const stored = { ordering: ++this.#lastOrdering, repr };
+      stream.events.push(stored);
+      this.#log.push(stored);
+      for (const tag of new Set(repr.tags)) {
+        const tagged = this.#byTag.get(tag);
+        if (tagged === undefined) this.#byTag.set(tag, [stored]);
+        else tagged.push(stored);
+      }
       stream.highest = repr.sequenceNr;
     }
   }

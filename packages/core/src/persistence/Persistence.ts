@@ -44,6 +44,7 @@ export class Persistence {
   private readonly writers = new Map<string, string>();
   private readonly pendingStoreWork = new Set<Promise<unknown>>();
   private readonly inspectors = new Set<InspectionListener>();
+  private readonly storedListeners = new Set<() => void>();
 
   static get(system: ActorSystem): Persistence {
     return system.extension(extensionId);
@@ -74,8 +75,12 @@ export class Persistence {
       verifySerialization: config.verifySerialization ?? false,
     };
     this.recoveryPermits = new RecoveryPermitter(this.settings.maxConcurrentRecoveries);
-    this.writer = new JournalBatcher(this.journal, this.settings.maxWriteBatch, this.settings.maxConcurrentWrites, (work) =>
-      system.trackPendingWork(work),
+    this.writer = new JournalBatcher(
+      this.journal,
+      this.settings.maxWriteBatch,
+      this.settings.maxConcurrentWrites,
+      (work) => system.trackPendingWork(work),
+      () => this.eventsStored(),
     );
     system.registerOnTermination('persistence', () => this.shutdown());
   }
@@ -98,6 +103,22 @@ export class Persistence {
         listener(event);
       } catch (error) {
         this.system.log.error({ err: error, persistenceId: event.persistenceId }, 'persistence inspection listener threw');
+      }
+    }
+  }
+
+  /** @internal Calls `listener` after every journal call that stored events (wakes live queries); returns the unsubscribe function. */
+  onEventsStored(listener: () => void): () => void {
+    this.storedListeners.add(listener);
+    return () => this.storedListeners.delete(listener);
+  }
+
+  private eventsStored(): void {
+    for (const listener of this.storedListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.system.log.error({ err: error }, 'a listener for stored events threw');
       }
     }
   }

@@ -1,3 +1,4 @@
+import type { JournalReader } from './JournalReader.js';
 import type { AtomicWrite, PersistentRepr } from './PersistentRepr.js';
 
 /**
@@ -66,4 +67,10 @@ export interface Journal {
    * connection pool says how many it can use; an embedded store that serializes writers says 1.
    */
   readonly writeConcurrency?: number;
+
+  /**
+   * The store's query side, sharing the journal's connections: what `PersistenceQuery` reads.
+   * Absent when the store cannot be queried.
+   */
+  readonly reader?: JournalReader;
 }

@@ -79,3 +79,22 @@ export class InvalidWrite extends EngramError {
     );
   }
 }
+
+/**
+ * A projection's offset write found another offset than the one it expected: a second instance
+ * of the projection advanced it. Nothing of that write (or its transaction) was stored.
+ */
+export class OffsetConflict extends EngramError {
+  override readonly name = 'OffsetConflict';
+
+  constructor(
+    readonly projection: string,
+    readonly expected: string | undefined,
+    readonly found: string | undefined,
+  ) {
+    super(
+      `projection ${projection}: expected its stored offset to be ${expected ?? 'none'} but found ${found ?? 'none'}; ` +
+        `another instance of the projection is running, or its offset was changed; nothing of this write was stored`,
+    );
+  }
+}

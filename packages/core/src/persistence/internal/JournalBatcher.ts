@@ -73,6 +73,8 @@ export class JournalBatcher {
     private readonly maxBatch: number,
     private readonly maxConcurrent: number,
     private readonly track: <V>(work: Promise<V>) => Promise<V>,
+    /** Called after each call that stored something, before the writers hear of it (wakes live queries). */
+    private readonly onStored: () => void = () => {},
   ) {}
 
   submit(write: AtomicWrite, session: WriteSession, done: (outcome: WriteOutcome) => void): void {
@@ -224,6 +226,7 @@ export class JournalBatcher {
           const error = new JournalContractViolation(`writeMessages returned ${results.length} results for ${batch.length} writes`);
           return this.settle(batch, ids, () => ({ kind: 'failed', error }));
         }
+        if (results.some((result) => result === undefined)) this.onStored();
         this.settle(batch, ids, (i) => {
           const error = results[i];
           if (error === undefined) return stored;
