@@ -118,3 +118,17 @@ describe('ReadJournal over the memory journal', () => {
     expect(await ended).toEqual([]);
   });
 });
+
+describe('ReadJournal as a Node stream', () => {
+  it('Readable.from(query) streams the envelopes in order and ends with the current query', async () => {
+    const { Readable } = await import('node:stream');
+    const { deposit, readJournal } = start();
+    await deposit('a', 1);
+    await deposit('a', 2);
+    const sequenceNrs: number[] = [];
+    for await (const envelope of Readable.from(readJournal.currentEventsByPersistenceId('Account|a'))) {
+      sequenceNrs.push((envelope as { sequenceNr: number }).sequenceNr);
+    }
+    expect(sequenceNrs).toEqual([1, 2]);
+  });
+});
