@@ -2,9 +2,23 @@ import { EngramError, type StoreOperation } from '@engram/core/spi';
 
 /**
  * What the store was doing when SQLite failed; appears in the message and as `operation`. Beyond
- * the SPI calls, opening the file and migrating its schema.
+ * the SPI calls, the query side's and the offset store's calls, opening the file and migrating
+ * its schema.
  */
-export type SqliteOperation = StoreOperation | 'open' | 'migrate';
+export type SqliteOperation = StoreOperation | SqliteReadSideOperation | 'open' | 'migrate';
+
+/** The calls of the query side (`JournalReader`) and of the projection offset store. */
+export type SqliteReadSideOperation =
+  | 'readEvents'
+  | 'readEventsByPersistenceId'
+  | 'readPersistenceIds'
+  | 'readCeiling'
+  | 'readHorizon'
+  | 'readChangeMarker'
+  | 'readProjection'
+  | 'saveOffset'
+  | 'savePaused'
+  | 'inTransaction';
 
 /**
  * A storage failure of the SQLite journal or snapshot store: the file could not be opened, its

@@ -1,5 +1,12 @@
 import type Database from 'better-sqlite3';
-import { type AtomicWrite, type Journal, type PersistentRepr, replayBounds, SequenceConflict } from '@engram/core/spi';
+import {
+  type AtomicWrite,
+  type Journal,
+  type JournalReader,
+  type PersistentRepr,
+  replayBounds,
+  SequenceConflict,
+} from '@engram/core/spi';
 import {
   closeDatabase,
   openDatabase,
@@ -7,6 +14,7 @@ import {
   type SqliteConnectionOptions,
 } from '../database/index.js';
 import { describeDriverError, SqliteStoreError, type SqliteOperation } from '../errors/index.js';
+import { SqliteJournalReader } from '../query/SqliteJournalReader.js';
 import { decodeEvent, encodeTags, type NameLookup } from './decodeEvent.js';
 import { IdCache, NameCache } from './IdCache.js';
 import {
@@ -56,6 +64,7 @@ export class SqliteJournal implements Journal {
   readonly #sql: JournalStatements;
   readonly #writeTransaction: (writes: readonly AtomicWrite[], results: (Error | undefined)[]) => void;
   readonly #deleteChunk: (streamId: number, to: number) => number;
+  #reader: SqliteJournalReader | undefined;
 
   constructor(options: SqliteJournalOptions) {
     const connection = resolveConnectionOptions(options, { cacheSizeMiB: 64, mmapSizeMiB: 0 });
@@ -86,6 +95,15 @@ export class SqliteJournal implements Journal {
     const writers = new NameCache((id) => sql.writerById.get(id) ?? missing('writer')(id), ID_CACHE_ENTRIES);
     const manifests = new NameCache((id) => sql.manifestById.get(id) ?? missing('manifest')(id), ID_CACHE_ENTRIES);
     this.#names = { writerUuid: (id) => writers.get(id), manifest: (id) => manifests.get(id) };
+  }
+
+  /**
+   * The query side on this journal's connection: what `PersistenceQuery.get(system).readJournal()`
+   * reads. To read the file from elsewhere (another process, no actor system), use `SqliteReadJournal`.
+   */
+  get reader(): JournalReader<number> {
+    this.#reader ??= new SqliteJournalReader(this.#open('readEvents', undefined), this.path, this.#sql, false);
+    return this.#reader;
   }
 
   async writeMessages(writes: readonly AtomicWrite[]): Promise<readonly (Error | undefined)[]> {
@@ -151,6 +169,24 @@ export class SqliteJournal implements Journal {
       if (deleted < DELETE_CHUNK) return;
       await yieldToEventLoop();
     }
+  }
+
+  /**
+   * @internal For the TCK's torture writer (src/testing): stores `writes` as `writeMessages` does,
+   * inside a transaction that is then rolled back, so that nothing of them is ever visible.
+   */
+  writeMessagesRolledBack(writes: readonly AtomicWrite[]): readonly (Error | undefined)[] {
+    const db = this.#open('writeMessages', undefined);
+    const results = writes.map((write) => validateWrite(write, this.#maxPayloadBytes));
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      // Nested in the open transaction, the write transaction is a savepoint.
+      this.#writeTransaction(writes, results);
+    } finally {
+      db.exec('ROLLBACK');
+      for (const ids of [this.#streamIds, this.#tagIds, this.#writerIds, this.#manifestIds]) ids.rollback();
+    }
+    return results;
   }
 
   /** Closes the file after `PRAGMA optimize` (refreshes the planner's statistics). Idempotent. */

@@ -1,0 +1,1 @@
+export { SqliteReadJournal, type SqliteReadJournalOptions } from './SqliteReadJournal.js';
