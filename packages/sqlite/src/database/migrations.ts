@@ -103,6 +103,25 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'projection offsets',
+    // Offsets as their text, so the file can keep the progress of projections over any read
+    // journal; the paused flag survives restarts. In the same file as the journal and the read
+    // model, so an exactly-once handler's writes and its offset commit in one transaction.
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE projection_offsets (
+          name TEXT NOT NULL,
+          key TEXT NOT NULL,
+          "offset" TEXT,
+          paused INTEGER NOT NULL DEFAULT 0,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (name, key)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 /** The schema version this build of @engram/sqlite writes. */

@@ -1,0 +1,1 @@
+export { SqliteOffsetStore, type SqliteOffsetStoreOptions } from './SqliteOffsetStore.js';
