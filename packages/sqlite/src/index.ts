@@ -1,4 +1,6 @@
 export { SCHEMA_VERSION, type SqliteConnectionOptions } from './database/index.js';
 export { InvalidAtomicWrite, InvalidWrite, SqliteStoreError, type SqliteOperation } from './errors/index.js';
 export { SqliteJournal, type SqliteJournalOptions } from './journal/index.js';
+export { SqliteOffsetStore, type SqliteOffsetStoreOptions } from './projection/index.js';
+export { SqliteReadJournal, type SqliteReadJournalOptions } from './query/index.js';
 export { SqliteSnapshotStore, type SqliteSnapshotStoreOptions } from './snapshot/index.js';
