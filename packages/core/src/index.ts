@@ -3,6 +3,7 @@ export * from './actor/index.js';
 export { EngramError, InvalidArgument, isErrorNamed } from './errors/index.js';
 export * from './memory/index.js';
 export * from './persistence/index.js';
+export * from './projection/index.js';
 export * from './query/index.js';
 export * from './serialization/index.js';
 export * from './spi/index.js';

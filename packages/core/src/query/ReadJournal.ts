@@ -30,6 +30,24 @@ export interface QueryOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Which events `backlog` counts. */
+export interface BacklogOptions {
+  /** Only events carrying this tag; every event when absent. */
+  readonly tag?: string;
+  /** Stop counting here (the count is then `capped`). Default 100,000. */
+  readonly limit?: number;
+}
+
+/** The committed events after an offset: how far a consumer at that offset is behind. */
+export interface Backlog {
+  /** Stored events after the offset, at most the limit (an event adapter may turn one into several envelopes). */
+  readonly events: number;
+  /** True when there are more than `events`: counting stopped at the limit. */
+  readonly capped: boolean;
+  /** When the first of them was written (ms since the epoch); undefined when there are none. */
+  readonly oldestTimestamp: number | undefined;
+}
+
 /**
  * Persistence query over one store: events by persistenceId, by tag and in global order, and the
  * persistenceIds, each as an `AsyncIterable`. Queries named `current*` complete with what was
@@ -118,6 +136,34 @@ export class ReadJournal<E = unknown> {
     const offset = Offset.parse(text);
     this.positionOf(offset);
     return offset;
+  }
+
+  /**
+   * Counts the committed events after `offset` (exclusive), in global order or with `tag`, up to
+   * `limit`, without decoding them: a projection's lag. Reads the store page by page, so keep the
+   * limit modest.
+   */
+  async backlog(offset: Offset, options: BacklogOptions = {}): Promise<Backlog> {
+    const tag = options.tag === undefined ? undefined : requireTag(options.tag);
+    const limit = requireNumber('backlog limit', options.limit ?? 100_000, { min: 1, integer: true });
+    let after = this.positionOf(offset);
+    this.ensureOpen();
+    const upTo = await this.reader.readCeiling();
+    let counted = 0;
+    let oldestTimestamp: number | undefined;
+    // One past the limit tells "exactly the limit" from "more than it".
+    while (counted <= limit && !this.closed) {
+      const want = Math.min(this.pageSize, limit + 1 - counted);
+      const page = await this.reader.readEvents(tag === undefined ? { after, limit: want, upTo } : { after, tag, limit: want, upTo });
+      const first = page.events[0];
+      if (first !== undefined && oldestTimestamp === undefined) oldestTimestamp = first.repr.timestamp;
+      counted += page.events.length;
+      const last = page.events[page.events.length - 1];
+      // A short page: the rest is not committed yet (or there is none); lag counts what is visible.
+      if (last === undefined || page.events.length < want || page.complete) break;
+      after = last.position;
+    }
+    return { events: Math.min(counted, limit), capped: counted > limit, oldestTimestamp };
   }
 
   /**
