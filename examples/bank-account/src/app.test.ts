@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accountPersistenceId, directoryPersistenceId } from './domain/index.js';
 import { startTestApp, tempDataDir, type TestApp } from './testing/testApp.test-support.js';
+import { withReader } from './testing/withReader.test-support.js';
 import { WriteGate } from './testing/WriteGate.test-support.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -100,15 +101,17 @@ describe('the app across restarts', () => {
 describe('storage trouble', () => {
   function faultyStores(dir: string) {
     const path = join(dir, 'engram.db');
-    const journal = new FaultInjectingJournal(new SqliteJournal({ path }));
-    return { journal, stores: { journal, snapshotStore: new SqliteSnapshotStore({ path }) } };
+    const inner = new SqliteJournal({ path });
+    const journal = new FaultInjectingJournal(inner);
+    return { journal, stores: { journal: withReader(journal, inner.reader), snapshotStore: new SqliteSnapshotStore({ path }) } };
   }
 
   const quickBackoff = SupervisorStrategy.restartWithBackoff({ minBackoffMs: 1, maxBackoffMs: 5, randomFactor: 0 });
 
   it('a failed write is a 503 for its request; the account comes back and serves the next one', async () => {
-    const { journal, stores } = faultyStores(freshDir());
-    const t = await started({ DATA_DIR: 'unused', ASK_TIMEOUT_MS: '300' }, { stores, onPersistFailure: quickBackoff });
+    const dir = freshDir();
+    const { journal, stores } = faultyStores(dir);
+    const t = await started({ DATA_DIR: dir, ASK_TIMEOUT_MS: '300' }, { stores, onPersistFailure: quickBackoff });
     await t.call('POST', '/accounts', { id: 'hiccup' });
     await t.call('POST', '/accounts/hiccup/deposits', { amount: 100 });
 
@@ -146,9 +149,10 @@ describe('storage trouble', () => {
   });
 
   it('refuses to start when the account directory cannot be read, naming it', async () => {
-    const { journal, stores } = faultyStores(freshDir());
+    const dir = freshDir();
+    const { journal, stores } = faultyStores(dir);
     journal.failHighestSequenceNr({ persistenceId: directoryPersistenceId });
-    await expect(startTestApp({ DATA_DIR: 'unused' }, { stores })).rejects.toThrow(
+    await expect(startTestApp({ DATA_DIR: dir }, { stores })).rejects.toThrow(
       /^the account directory \(persistenceId AccountDirectory\) could not be recovered: /,
     );
   });

@@ -2,7 +2,8 @@ import { ActorSystem, SupervisorStrategy, type Logger } from '@engram/core';
 import { Accounts, type RecoverySummary } from './accounts/index.js';
 import { describeStore, type AppConfig } from './config.js';
 import { createRoutes, HttpServer } from './http/index.js';
-import { createStores, type Stores } from './storage/index.js';
+import { ReadSide } from './projections/index.js';
+import { createReadModels, createStores, type Stores } from './storage/index.js';
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -23,13 +24,16 @@ export interface App {
   readonly port: number;
   readonly recovery: RecoverySummary;
   readonly system: ActorSystem;
+  /** The projections and read models behind GET /accounts, GET /audit and /admin/projections. */
+  readonly readSide: ReadSide;
   /** Stops taking requests, lets running ones finish, then terminates the actor system (flushes writes, closes the stores). */
   stop(): Promise<void>;
 }
 
 /**
- * Starts the bank-account service: opens the store, recovers every account, then listens.
- * Rejects (with the system already terminated) when the store cannot be opened or read.
+ * Starts the bank-account service: opens the store, recovers every account, starts the
+ * projections (which catch up in the background), then listens. Rejects (with the system already
+ * terminated) when the store cannot be opened or read.
  */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config } = options;
@@ -48,7 +52,10 @@ export async function startApp(options: AppOptions): Promise<App> {
         options.onPersistFailure ?? SupervisorStrategy.restartWithBackoff({ minBackoffMs: 200, maxBackoffMs: 10_000, randomFactor: 0.2 }),
     });
     logRecovery(log, recovery);
-    const server = await HttpServer.listen(createRoutes(accounts, log).fetch, config.port, config.host);
+    const readSide = ReadSide.start(system, await createReadModels(config.store), config.nats === undefined ? {} : { nats: config.nats });
+    // After every actor (the projections too) has stopped, before the journal closes.
+    system.registerOnTermination('bank-read-side', () => readSide.close());
+    const server = await HttpServer.listen(createRoutes(accounts, readSide, log).fetch, config.port, config.host);
     const { url, port } = server;
     log.info(`listening on ${url}`);
     let stopping: Promise<void> | undefined;
@@ -57,6 +64,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       port,
       recovery,
       system,
+      readSide,
       stop: () => (stopping ??= stopServerThenSystem(server, system)),
     };
   } catch (error) {

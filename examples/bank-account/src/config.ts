@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { EngramError } from '@engram/core';
+import type { NatsPublisherConfig } from './publisher/NatsEventPublisher.js';
+import { subjectPrefixProblem } from './publisher/subjects.js';
 
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
@@ -12,6 +14,8 @@ export interface AppConfig {
   readonly store: StoreConfig;
   /** How long a request waits for an account's answer before it gets a 503. */
   readonly askTimeoutMs: number;
+  /** Publish every event to NATS JetStream; off when undefined. */
+  readonly nats?: NatsPublisherConfig;
 }
 
 /** An environment variable with a value the app cannot use; names the variable and the value. */
@@ -33,7 +37,10 @@ type Env = Readonly<Record<string, string | undefined>>;
  * The app's settings from environment variables:
  *   PORT (default 3000), HOST (default 127.0.0.1), ASK_TIMEOUT_MS (default 5000),
  *   DATA_DIR (default ./data, relative to `cwd`): the SQLite file is DATA_DIR/engram.db;
- *   ENGRAM_POSTGRES_URL: use PostgreSQL instead of SQLite; ENGRAM_POSTGRES_SCHEMA (default public).
+ *   ENGRAM_POSTGRES_URL: use PostgreSQL instead of SQLite; ENGRAM_POSTGRES_SCHEMA (default public);
+ *   ENGRAM_NATS_URL: publish every event to NATS JetStream, with ENGRAM_NATS_STREAM (default
+ *   BANK_EVENTS), ENGRAM_NATS_SUBJECT_PREFIX (default bank.events), ENGRAM_NATS_TIMEOUT_MS
+ *   (default 5000) and ENGRAM_NATS_DUPLICATE_WINDOW_MS (default 120000).
  */
 export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   const postgresUrl = nonEmpty(env, 'ENGRAM_POSTGRES_URL');
@@ -48,11 +55,43 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     postgresUrl === undefined
       ? { kind: 'sqlite', path: resolve(cwd, nonEmpty(env, 'DATA_DIR') ?? 'data', 'engram.db') }
       : { kind: 'postgres', connectionString: postgresUrl, ...(schema === undefined ? {} : { schema }) };
+  const nats = natsConfig(env);
   return {
     port: integer(env, 'PORT', 3000, 0, 65_535),
     host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
     store,
     askTimeoutMs: integer(env, 'ASK_TIMEOUT_MS', 5000, 1, 600_000),
+    ...(nats === undefined ? {} : { nats }),
+  };
+}
+
+const natsVariables = ['ENGRAM_NATS_STREAM', 'ENGRAM_NATS_SUBJECT_PREFIX', 'ENGRAM_NATS_TIMEOUT_MS', 'ENGRAM_NATS_DUPLICATE_WINDOW_MS'];
+
+function natsConfig(env: Env): NatsPublisherConfig | undefined {
+  const url = nonEmpty(env, 'ENGRAM_NATS_URL');
+  if (url === undefined) {
+    const stray = natsVariables.find((name) => nonEmpty(env, name) !== undefined);
+    if (stray !== undefined) throw new InvalidConfig(stray, nonEmpty(env, stray)!, 'used together with ENGRAM_NATS_URL');
+    return undefined;
+  }
+  for (const server of url.split(',')) {
+    if (!/^(nats|tls):\/\/[^\s/]+\/?$|^[^\s/:]+(:\d+)?$/.test(server.trim())) {
+      throw new InvalidConfig('ENGRAM_NATS_URL', url, 'comma-separated server URLs such as nats://127.0.0.1:4222');
+    }
+  }
+  const stream = nonEmpty(env, 'ENGRAM_NATS_STREAM') ?? 'BANK_EVENTS';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(stream)) {
+    throw new InvalidConfig('ENGRAM_NATS_STREAM', stream, "1 to 64 letters, digits, '-' and '_'");
+  }
+  const subjectPrefix = nonEmpty(env, 'ENGRAM_NATS_SUBJECT_PREFIX') ?? 'bank.events';
+  const problem = subjectPrefixProblem(subjectPrefix);
+  if (problem !== undefined) throw new InvalidConfig('ENGRAM_NATS_SUBJECT_PREFIX', subjectPrefix, problem);
+  return {
+    url,
+    stream,
+    subjectPrefix,
+    timeoutMs: integer(env, 'ENGRAM_NATS_TIMEOUT_MS', 5000, 1, 600_000),
+    duplicateWindowMs: integer(env, 'ENGRAM_NATS_DUPLICATE_WINDOW_MS', 120_000, 1_000, 86_400_000),
   };
 }
 

@@ -18,6 +18,13 @@ export function accountIdProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+const accountPrefix = 'Account|';
+
 export function accountPersistenceId(id: string): string {
-  return `Account|${id}`;
+  return `${accountPrefix}${id}`;
+}
+
+/** The account id of an account's persistenceId; undefined for every other persistenceId. */
+export function accountIdOf(persistenceId: string): string | undefined {
+  return persistenceId.startsWith(accountPrefix) ? persistenceId.slice(accountPrefix.length) : undefined;
 }

@@ -10,7 +10,7 @@ export {
   type Operation,
   type OperationResult,
 } from './account.js';
-export { accountIdProblem, accountPersistenceId, maxAccountIdLength } from './accountId.js';
+export { accountIdOf, accountIdProblem, accountPersistenceId, maxAccountIdLength } from './accountId.js';
 export {
   applyDirectoryEvent,
   directoryBehavior,

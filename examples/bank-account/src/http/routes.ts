@@ -4,7 +4,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { randomUUID } from 'node:crypto';
 import type { Accounts, LiveAccount } from '../accounts/index.js';
 import { emptyAccount, type OperationResult } from '../domain/index.js';
+import type { ReadSideApi } from '../projections/ReadSideApi.js';
 import { ApiError, errorResponse } from './errors.js';
+import { addReadRoutes } from './readRoutes.js';
 import { maxBodyBytes, parseAmount, parseOpenAccount, pathAccountId, readJsonObject, readOptionalJsonObject } from './requests.js';
 import { accountView, operationView } from './views.js';
 
@@ -15,8 +17,9 @@ import { accountView, operationView } from './views.js';
  *   POST /accounts/:id/deposits       { amount } -> the operation and the new balance
  *   POST /accounts/:id/withdrawals    { amount } -> the same, 409 on insufficient funds
  *   GET  /accounts/:id/history        every operation, oldest first
+ * and the read side's routes (readRoutes.ts): GET /accounts, GET /audit, /admin/projections.
  */
-export function createRoutes(accounts: Accounts, log: Logger): Hono {
+export function createRoutes(accounts: Accounts, readSide: ReadSideApi, log: Logger): Hono {
   const app = new Hono();
 
   app.use(
@@ -58,8 +61,13 @@ export function createRoutes(accounts: Accounts, log: Logger): Hono {
     return c.json(operationResponse(account, await accounts.withdraw(account, amount)));
   });
 
+  addReadRoutes(app, readSide);
+
   // Known paths with another method: 405 with the methods that work, rather than a vague 404.
-  app.all('/accounts', methodNotAllowed('POST'));
+  app.all('/accounts', methodNotAllowed('GET, POST'));
+  app.all('/audit', methodNotAllowed('GET'));
+  app.all('/admin/projections', methodNotAllowed('GET'));
+  app.all('/admin/projections/:name/rebuild', methodNotAllowed('POST'));
   app.all('/accounts/:id', methodNotAllowed('GET'));
   app.all('/accounts/:id/history', methodNotAllowed('GET'));
   app.all('/accounts/:id/deposits', methodNotAllowed('POST'));

@@ -1,1 +1,3 @@
+export { createReadModels } from './createReadModels.js';
 export { createStores, type Stores } from './createStores.js';
+export type { ReadModels } from './ReadModels.js';

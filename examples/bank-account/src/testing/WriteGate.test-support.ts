@@ -1,4 +1,4 @@
-import type { AtomicWrite, Journal, PersistentRepr } from '@engram/core/spi';
+import type { AtomicWrite, Journal, JournalReader, PersistentRepr } from '@engram/core/spi';
 
 /**
  * Wraps a journal so that a test can hold writes: after `close()`, every `writeMessages` call
@@ -11,6 +11,11 @@ export class WriteGate implements Journal {
   held: Promise<void> = Promise.resolve();
 
   constructor(private readonly inner: Journal) {}
+
+  /** The inner journal's query side: the read side reads through it. */
+  get reader(): JournalReader | undefined {
+    return this.inner.reader;
+  }
 
   close(): Promise<void> {
     return this.inner.close?.() ?? Promise.resolve();

@@ -1,0 +1,3 @@
+export { NatsUnavailable, PublishFailed, StreamMismatch } from './errors.js';
+export { NatsEventPublisher, type NatsPublisherConfig, type PublisherCounts } from './NatsEventPublisher.js';
+export { subjectFor, subjectPrefixProblem, subjectToken } from './subjects.js';
