@@ -1,6 +1,7 @@
 import { EngramError } from '@engram/core/spi';
 import { PostgresStoreError, type PostgresOperation } from '../errors/index.js';
 import { checkSchemaVersion, migrate } from '../migrations/migrate.js';
+import { latestSchemaVersion } from '../migrations/migrations.js';
 import { Database, type PostgresConnection } from './Database.js';
 import { tablesFor, type Tables } from './Tables.js';
 
@@ -27,7 +28,16 @@ export class StoreContext {
   private readonly autoMigrate: boolean;
   private ready: Promise<void> | undefined;
 
-  constructor(connection: PostgresConnection, options: PostgresStoreOptions) {
+  /**
+   * @param readOnly a store that only reads (the query side): it migrates only when the tables
+   * are missing or behind, so a role without the CREATE privilege can read an up-to-date schema
+   * (`migrate()` itself needs it even when there is nothing to do).
+   */
+  constructor(
+    connection: PostgresConnection,
+    options: PostgresStoreOptions,
+    private readonly readOnly = false,
+  ) {
     this.tables = tablesFor(options.schema, options.tablePrefix);
     this.db = new Database(connection);
     this.autoMigrate = options.autoMigrate ?? true;
@@ -52,7 +62,8 @@ export class StoreContext {
   async ensureReady(operation: PostgresOperation, persistenceIds: readonly string[]): Promise<void> {
     let ready = this.ready;
     if (ready === undefined) {
-      ready = this.autoMigrate ? migrate(this.db, this.tables) : checkSchemaVersion(this.db, this.tables);
+      if (!this.autoMigrate) ready = checkSchemaVersion(this.db, this.tables);
+      else ready = this.readOnly ? this.migrateIfBehind() : migrate(this.db, this.tables);
       this.ready = ready;
       ready.catch(() => {
         if (this.ready === ready) this.ready = undefined;
@@ -64,6 +75,17 @@ export class StoreContext {
       if (error instanceof EngramError && !(error instanceof PostgresStoreError)) throw error;
       throw new PostgresStoreError(operation, persistenceIds, error, 'while preparing the schema');
     }
+  }
+
+  private async migrateIfBehind(): Promise<void> {
+    const current = await this.db.withClient('migrate', [], async (client) => {
+      const exists = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [this.tables.migrations]);
+      if (exists.rows[0]?.present !== true) return 0;
+      const result = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${this.tables.migrations}`);
+      return result.rows[0]?.version ?? 0;
+    });
+    // A newer version is refused by migrate(), with the message that names both.
+    if (current !== latestSchemaVersion) await migrate(this.db, this.tables);
   }
 
   close(): Promise<void> {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The quoted, schema-qualified names of every object the store creates. Names come from the
  * user's `schema` and `tablePrefix`, so they are validated here and always quoted: SQL text never
@@ -24,6 +26,20 @@ export interface Tables {
   readonly journalOrderIndex: string;
   /** Unqualified, like the index: the unique key of `eventTypes`. */
   readonly eventTypeKey: string;
+  /** Per projection name and key, its offset and paused flag (version 4 on). */
+  readonly projectionOffsets: string;
+  /** Unqualified: the primary key of `projectionOffsets`, named so it fits the prefix's budget. */
+  readonly projectionOffsetKey: string;
+  /** Unqualified: `streams` by persistenceId in byte order (`COLLATE "C"`), for paged id queries (version 4 on). */
+  readonly streamIdIndex: string;
+  /**
+   * The advisory lock every journal write transaction holds, shared, from before it has a
+   * transaction id: readers find the journal's transactions in flight by it (`src/query/horizon.ts`).
+   * Two int4 keys, the same in every process for the same schema and prefix.
+   */
+  readonly journalLock: readonly [number, number];
+  /** The NOTIFY channel journals send on after storing events; readers LISTEN on it. */
+  readonly journalChannel: string;
 }
 
 export const defaultSchema = 'public';
@@ -36,6 +52,11 @@ const prefix = /^[a-z0-9_]*$/;
 const maxIdentifierBytes = 63;
 // The longest name the store derives from the prefix: the version table's primary key.
 const longestSuffix = 'schema_version_pkey';
+/**
+ * First key of the journal's write lock ("EnJl"); the migrations' lock uses another, so that a
+ * migration never waits for writers' shared locks nor they for it beyond the migration's own.
+ */
+const journalLockNamespace = 0x456e4a6c;
 
 export function tablesFor(schema: string = defaultSchema, tablePrefix: string = defaultTablePrefix): Tables {
   if (!identifier.test(schema) || schema.length > maxIdentifierBytes) {
@@ -58,6 +79,8 @@ export function tablesFor(schema: string = defaultSchema, tablePrefix: string = 
     );
   }
   const q = (name: string): string => `"${name}"`;
+  // Stable across processes and versions: derived from the names alone.
+  const digest = createHash('sha1').update(`${schema}.${tablePrefix}journal`).digest();
   const t = (name: string): string => `${q(schema)}.${q(tablePrefix + name)}`;
   return {
     location: `schema "${schema}" with table prefix "${tablePrefix}"`,
@@ -73,5 +96,10 @@ export function tablesFor(schema: string = defaultSchema, tablePrefix: string = 
     migrations: t('schema_version'),
     journalOrderIndex: q(`${tablePrefix}journal_order_idx`),
     eventTypeKey: q(`${tablePrefix}event_type_key`),
+    projectionOffsets: t('projection_offset'),
+    projectionOffsetKey: q(`${tablePrefix}projection_key`),
+    streamIdIndex: q(`${tablePrefix}stream_id_c_idx`),
+    journalLock: [journalLockNamespace, digest.readUInt32BE(0) & 0x7fffffff],
+    journalChannel: `engram_journal_${digest.toString('hex', 4, 12)}`,
   };
 }

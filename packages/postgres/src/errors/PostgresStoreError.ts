@@ -2,9 +2,24 @@ import { EngramError, type StoreOperation } from '@engram/core/spi';
 
 /**
  * The store operations a `PostgresStoreError` can name: the SPI calls, and beyond them connecting,
- * migrating the schema and the global-order reads of queries.
+ * migrating the schema, the journal's NOTIFY after a write, the query side's reads and the offset
+ * store's calls (`inTransaction` for the statements of a projection transaction itself).
  */
-export type PostgresOperation = StoreOperation | 'connect' | 'migrate' | 'readEventsByGlobalOrder';
+export type PostgresOperation =
+  | StoreOperation
+  | 'connect'
+  | 'migrate'
+  | 'notify'
+  | 'readEvents'
+  | 'readCeiling'
+  | 'readHorizon'
+  | 'readEventsByPersistenceId'
+  | 'readPersistenceIds'
+  | 'readChangeMarker'
+  | 'readProjection'
+  | 'saveOffset'
+  | 'savePaused'
+  | 'inTransaction';
 
 /** How many persistenceIds a message lists before it says "and N more". */
 const listedIds = 5;

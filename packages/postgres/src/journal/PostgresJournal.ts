@@ -5,7 +5,9 @@ import {
   type PostgresConnection,
   type PostgresStoreOptions,
 } from '../database/index.js';
+import { PostgresJournalReader } from '../query/PostgresJournalReader.js';
 import { EventTypes } from './EventTypes.js';
+import { JournalNotifier } from './JournalNotifier.js';
 import { journalStatements, type JournalStatements } from './journalStatements.js';
 import { replayMessages } from './replayMessages.js';
 import { storable } from './validateWrite.js';
@@ -46,6 +48,12 @@ const defaultWriteConcurrency = 4;
 const hardPayloadLimit = 1024 * 1024 * 1024 - 1;
 
 /**
+ * Reaches a journal's `StoreContext` from the package's own test support (the torture writer),
+ * without a public member: the symbol is not exported from the package root.
+ */
+export const storeContextOf = Symbol('engram.postgres.storeContext');
+
+/**
  * Engram's journal on PostgreSQL. `new PostgresJournal({ connectionString })` or
  * `new PostgresJournal({ pool }, { schema, tablePrefix })`; options may be given in either object.
  * Tables are created on first use (or by `migrate()`).
@@ -57,6 +65,8 @@ export class PostgresJournal implements Journal {
   private readonly runs = new WriterRuns();
   private readonly maxPayloadBytes: number;
   private readonly replayPageSize: number;
+  private readonly notifier: JournalNotifier;
+  private ownReader: PostgresJournalReader | undefined;
   readonly writeConcurrency: number;
 
   constructor(connection: PostgresConnection & PostgresJournalOptions, options: PostgresJournalOptions = {}) {
@@ -72,6 +82,21 @@ export class PostgresJournal implements Journal {
     this.writeConcurrency = writeConcurrency ?? Math.min(defaultWriteConcurrency, this.context.db.poolSize);
     this.statements = journalStatements(this.context.tables);
     this.types = new EventTypes(this.context.tables);
+    this.notifier = new JournalNotifier(this.context.db, this.context.tables.journalChannel);
+  }
+
+  /**
+   * The query side over this journal's pool: what `PersistenceQuery.get(system).readJournal()`
+   * reads. Created on first use; its LISTEN connection closes with the journal.
+   */
+  get reader(): PostgresJournalReader {
+    this.ownReader ??= new PostgresJournalReader(this.context, {}, false);
+    return this.ownReader;
+  }
+
+  /** @internal */
+  get [storeContextOf](): StoreContext {
+    return this.context;
   }
 
   /** Creates or upgrades the tables now instead of on first use. Safe to run from many processes. */
@@ -79,8 +104,8 @@ export class PostgresJournal implements Journal {
     return this.context.migrate();
   }
 
-  writeMessages(writes: readonly AtomicWrite[]): Promise<readonly (Error | undefined)[]> {
-    return writeMessages(
+  async writeMessages(writes: readonly AtomicWrite[]): Promise<readonly (Error | undefined)[]> {
+    const results = await writeMessages(
       {
         context: this.context,
         statements: this.statements,
@@ -90,6 +115,8 @@ export class PostgresJournal implements Journal {
       },
       writes,
     );
+    if (results.some((result, i) => result === undefined && (writes[i]?.events.length ?? 0) > 0)) this.notifier.written();
+    return results;
   }
 
   replayMessages(
@@ -132,9 +159,11 @@ export class PostgresJournal implements Journal {
     });
   }
 
-  /** Ends the pool when this journal created it. */
-  close(): Promise<void> {
-    return this.context.close();
+  /** Closes the reader's LISTEN connection, waits for a NOTIFY in flight, then ends the pool when this journal created it. */
+  async close(): Promise<void> {
+    await this.ownReader?.close();
+    await this.notifier.close();
+    await this.context.close();
   }
 }
 

@@ -8,7 +8,7 @@ import { postgresForTests } from '../testing/postgresForTests.test-support.js';
 import { journalStatements } from './journalStatements.js';
 import { PostgresJournal } from './PostgresJournal.js';
 import { EventTypes } from './EventTypes.js';
-import { insertOnClient } from './writeMessages.js';
+import { insertOnClient, prepareEvents } from './writeMessages.js';
 
 const db = await postgresForTests('faults');
 
@@ -29,8 +29,9 @@ describe.skipIf(!db.available)('PostgresJournal under faults', () => {
   async function whileHeld<T>(pid: string, during: () => Promise<T>): Promise<T> {
     const blocker = await db.admin().connect();
     try {
+      const prepared = await prepareEvents(blocker, new EventTypes(tables), [event(pid, 1, { writerUuid: 'blocker' })]);
       await blocker.query('BEGIN');
-      await insertOnClient(blocker, statements, new EventTypes(tables), [event(pid, 1, { writerUuid: 'blocker' })]);
+      await insertOnClient(blocker, statements, prepared);
       return await during();
     } finally {
       await blocker.query('ROLLBACK');

@@ -37,6 +37,16 @@ const input = `unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::in
     $7::bytea[], $8::text[], $9::integer[], $10::text[], $11::smallint[], $12::text[], $13::bytea[])
   WITH ORDINALITY AS u(${columns}, n)`;
 
+/**
+ * Takes the journal's write lock, shared (writers never wait for each other on it), as the very
+ * first thing the write statement does: an uncorrelated scalar subquery in the WHERE of `input`
+ * is planned as a one-time filter, evaluated before the first input row exists, so before any row
+ * is inserted and before the transaction has an id. Readers rely on that order: a transaction of
+ * this journal that has an id holds the lock (src/query/Horizons.ts). The filter is always true.
+ */
+export const journalLockFilter = (t: Tables): string =>
+  `(SELECT 1 FROM pg_advisory_xact_lock_shared(${t.journalLock[0]}, ${t.journalLock[1]})) = 1`;
+
 /** The columns as selected from `input`: tags arrive as array literals, one per row. */
 const selected = columns.replace('tags,', 'tags::text[],');
 
@@ -55,7 +65,7 @@ export function journalStatements(t: Tables): JournalStatements {
    * instead of deadlocking. The ids of one call are distinct there, so no row is updated twice.
    * Only the events of ids it returns are inserted: a refused id stores nothing.
    */
-  const advance = `input AS (SELECT * FROM ${input}),
+  const advance = `input AS (SELECT * FROM ${input} WHERE ${journalLockFilter(t)}),
     advanced AS (
       INSERT INTO ${t.streams} AS s (persistence_id, highest_sequence_nr, last_write_from)
       SELECT persistence_id, max(sequence_nr), min(sequence_nr) FROM input

@@ -311,17 +311,18 @@ async function sendRows(
   return result.rows.map(([pid]) => pid);
 }
 
+/** Events ready for `insertOnClient`: their types resolved, and committed, beforehand. */
+export interface PreparedEvents {
+  readonly batch: Batch;
+}
+
 /**
- * Writes `events` on `client`, inside whatever transaction the caller holds open, each event
- * starting a writer run. For tests that need a write to sit uncommitted; give them their own
- * `EventTypes`, since a rolled-back type row must not stay cached.
+ * Resolves the types of `events` on `client`, which must not be inside a transaction: a type row
+ * is committed on its own, as `writeMessages` does, so that a transaction of the journal writes
+ * nothing before its statement has taken the journal's write lock. Give each caller its own
+ * `EventTypes` when the transaction may roll back, as the cache is shared with nothing then.
  */
-export async function insertOnClient(
-  client: PoolClient,
-  statements: JournalStatements,
-  types: EventTypes,
-  events: readonly PersistentRepr[],
-): Promise<readonly string[]> {
+export async function prepareEvents(client: PoolClient, types: EventTypes, events: readonly PersistentRepr[]): Promise<PreparedEvents> {
   const batch: Batch = {
     events,
     writeStarts: events.map((_, i) => i),
@@ -330,5 +331,15 @@ export async function insertOnClient(
     typeIds: new Array<number>(events.length),
   };
   await resolveTypes(client, types, batch);
-  return sendRows(client, statements, batch, { from: 0, to: events.length }, new Map());
+  return { batch };
+}
+
+/**
+ * Writes prepared events with the journal's own statement on `client`, inside whatever
+ * transaction the caller holds open, each event starting a writer run. For tests and the torture
+ * writer, which need a write to sit uncommitted. Returns the persistenceIds the statement refused.
+ */
+export function insertOnClient(client: PoolClient, statements: JournalStatements, prepared: PreparedEvents): Promise<readonly string[]> {
+  const { batch } = prepared;
+  return sendRows(client, statements, batch, { from: 0, to: batch.events.length }, new Map());
 }

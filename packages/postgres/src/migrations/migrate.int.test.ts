@@ -65,6 +65,7 @@ describe.skipIf(!db.available)('migrations', () => {
         'engram_event_tag',
         'engram_event_type',
         'engram_journal',
+        'engram_projection_offset',
         'engram_schema_version',
         'engram_snapshot',
         'engram_stream',

@@ -49,6 +49,14 @@ export interface Migration {
  *   inside a run (or after its first row was deleted) knows its writer. Within a run the writer
  *   is the one of the row before: one writer at a time per id, which `stream` enforces.
  * - Filled from the journal's own columns, which it then drops.
+ *
+ * Version 4, the read side:
+ * - `projection_offset`: per projection name and key, the offset text of the last envelope it
+ *   handled (null: none) and whether it is paused. Offsets are written with a compare-and-set
+ *   (`PostgresOffsetStore`), so two instances of a projection cannot both advance.
+ * - `stream` by persistenceId in byte order (`COLLATE "C"`): `persistenceIds` queries page through
+ *   the ids in one order whatever the database's collation, each page one index range. The column
+ *   never changes on update, so the stream rows' updates stay HOT.
  */
 export const migrations: readonly Migration[] = [
   {
@@ -155,6 +163,21 @@ export const migrations: readonly Migration[] = [
         WHERE e.serializer_id = j.serializer_id AND e.payload_kind = j.payload_kind AND e.manifest = j.manifest`,
       `ALTER TABLE ${t.journal} ALTER COLUMN type_id SET NOT NULL,
         DROP COLUMN serializer_id, DROP COLUMN manifest, DROP COLUMN payload_kind`,
+    ],
+  },
+  {
+    version: 4,
+    description: 'projection offsets, persistenceIds in byte order',
+    statements: (t) => [
+      `CREATE TABLE ${t.projectionOffsets} (
+        name text NOT NULL,
+        key text NOT NULL,
+        "offset" text,
+        paused boolean NOT NULL DEFAULT false,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT ${t.projectionOffsetKey} PRIMARY KEY (name, key)
+      )`,
+      `CREATE INDEX ${t.streamIdIndex} ON ${t.streams} (persistence_id COLLATE "C")`,
     ],
   },
 ];

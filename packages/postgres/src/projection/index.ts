@@ -1,0 +1,1 @@
+export { PostgresOffsetStore, type PostgresOffsetStoreOptions } from './PostgresOffsetStore.js';
