@@ -13,6 +13,8 @@ import { parseAccountList, parseAuditSearch } from './queries.js';
  *   GET  /audit                                      events by words, persistenceId and time (?q=&pid=&from=&to=&order=&after=&limit=)
  *   GET  /admin/projections                          every projection's status
  *   POST /admin/projections/:name/rebuild            rebuild a read model from the first event
+ *   POST /admin/projections/:name/pause              stop handling events (kept across restarts)
+ *   POST /admin/projections/:name/resume             continue
  */
 export function addReadRoutes(app: Hono, readSide: ReadSideApi): void {
   app.get('/accounts', async (c) => {
@@ -29,15 +31,17 @@ export function addReadRoutes(app: Hono, readSide: ReadSideApi): void {
 
   app.get('/admin/projections', async (c) => c.json({ projections: await readSide.projections() }));
 
-  app.post('/admin/projections/:name/rebuild', async (c) => {
-    const name = c.req.param('name');
-    try {
-      return c.json(await readSide.rebuild(name), 202);
-    } catch (error) {
-      if (isErrorNamed(error, 'UnknownProjection')) throw new ApiError(404, 'projection_not_found', error.message, { name });
-      throw error;
-    }
-  });
+  for (const action of ['rebuild', 'pause', 'resume'] as const) {
+    app.post(`/admin/projections/:name/${action}`, async (c) => {
+      const name = c.req.param('name');
+      try {
+        return c.json(await readSide[action](name), 202);
+      } catch (error) {
+        if (isErrorNamed(error, 'UnknownProjection')) throw new ApiError(404, 'projection_not_found', error.message, { name });
+        throw error;
+      }
+    });
+  }
 }
 
 function summaryView(summary: AccountSummary) {

@@ -67,7 +67,7 @@ export function createRoutes(accounts: Accounts, readSide: ReadSideApi, log: Log
   app.all('/accounts', methodNotAllowed('GET, POST'));
   app.all('/audit', methodNotAllowed('GET'));
   app.all('/admin/projections', methodNotAllowed('GET'));
-  app.all('/admin/projections/:name/rebuild', methodNotAllowed('POST'));
+  app.all('/admin/projections/:name/:action{rebuild|pause|resume}', methodNotAllowed('POST'));
   app.all('/accounts/:id', methodNotAllowed('GET'));
   app.all('/accounts/:id/history', methodNotAllowed('GET'));
   app.all('/accounts/:id/deposits', methodNotAllowed('POST'));

@@ -122,11 +122,16 @@ export class ReadSide implements ReadSideApi {
     return Promise.all([...this.byName.values()].map(async (entry) => reportOf(entry, await entry.running.status())));
   }
 
-  async rebuild(name: string): Promise<ProjectionReport> {
-    const entry = this.byName.get(name);
-    if (entry === undefined) throw new UnknownProjection(name, this.projectionNames);
-    await entry.running.rebuild();
-    return reportOf(entry, await entry.running.status());
+  rebuild(name: string): Promise<ProjectionReport> {
+    return this.manage(name, (running) => running.rebuild());
+  }
+
+  pause(name: string): Promise<ProjectionReport> {
+    return this.manage(name, (running) => running.pause());
+  }
+
+  resume(name: string): Promise<ProjectionReport> {
+    return this.manage(name, (running) => running.resume());
   }
 
   /**
@@ -143,6 +148,13 @@ export class ReadSide implements ReadSideApi {
       }
     })();
     return this.closing;
+  }
+
+  private async manage(name: string, command: (running: RunningProjection) => Promise<void>): Promise<ProjectionReport> {
+    const entry = this.byName.get(name);
+    if (entry === undefined) throw new UnknownProjection(name, this.projectionNames);
+    await command(entry.running);
+    return reportOf(entry, await entry.running.status());
   }
 }
 

@@ -33,4 +33,8 @@ export interface ReadSideApi {
    * Resolves once it runs again, not once it has caught up; rejects with `UnknownProjection`.
    */
   rebuild(name: string): Promise<ProjectionReport>;
+  /** Stops handling events (after the one in flight); kept across restarts: it starts paused. */
+  pause(name: string): Promise<ProjectionReport>;
+  /** Continues from where it paused. */
+  resume(name: string): Promise<ProjectionReport>;
 }

@@ -13,7 +13,8 @@ export class WriteGate implements Journal {
   constructor(private readonly inner: Journal) {}
 
   /** The inner journal's query side: the read side reads through it. */
-  get reader(): JournalReader | undefined {
+  get reader(): JournalReader {
+    if (this.inner.reader === undefined) throw new Error('WriteGate needs a journal with a query side (Journal.reader)');
     return this.inner.reader;
   }
 
