@@ -55,6 +55,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const readSide = ReadSide.start(system, await createReadModels(config.store), config.nats === undefined ? {} : { nats: config.nats });
     // After every actor (the projections too) has stopped, before the journal closes.
     system.registerOnTermination('bank-read-side', () => readSide.close());
+    log.info({ projections: readSide.projectionNames.join(', ') }, 'read side started; the projections catch up in the background');
     const server = await HttpServer.listen(createRoutes(accounts, readSide, log).fetch, config.port, config.host);
     const { url, port } = server;
     log.info(`listening on ${url}`);

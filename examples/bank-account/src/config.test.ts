@@ -30,6 +30,37 @@ describe('loadConfig', () => {
     expect(describeStore(store)).not.toContain('secret');
   });
 
+  it('enables the NATS publisher with ENGRAM_NATS_URL, with defaults for the rest', () => {
+    expect(loadConfig({}).nats).toBeUndefined();
+    expect(loadConfig({ ENGRAM_NATS_URL: 'nats://127.0.0.1:4222' }).nats).toEqual({
+      url: 'nats://127.0.0.1:4222',
+      stream: 'BANK_EVENTS',
+      subjectPrefix: 'bank.events',
+      timeoutMs: 5000,
+      duplicateWindowMs: 120_000,
+    });
+    expect(
+      loadConfig({
+        ENGRAM_NATS_URL: 'nats://a:4222,nats://b:4222',
+        ENGRAM_NATS_STREAM: 'LEDGER',
+        ENGRAM_NATS_SUBJECT_PREFIX: 'ledger.v1',
+        ENGRAM_NATS_TIMEOUT_MS: '250',
+        ENGRAM_NATS_DUPLICATE_WINDOW_MS: '600000',
+      }).nats,
+    ).toEqual({ url: 'nats://a:4222,nats://b:4222', stream: 'LEDGER', subjectPrefix: 'ledger.v1', timeoutMs: 250, duplicateWindowMs: 600_000 });
+  });
+
+  it.each([
+    [{ ENGRAM_NATS_URL: 'http://x' }, 'ENGRAM_NATS_URL must be comma-separated server URLs such as nats://127.0.0.1:4222, got "http://x"'],
+    [{ ENGRAM_NATS_URL: 'nats://x', ENGRAM_NATS_STREAM: 'a.b' }, `ENGRAM_NATS_STREAM must be 1 to 64 letters, digits, '-' and '_', got "a.b"`],
+    [{ ENGRAM_NATS_URL: 'nats://x', ENGRAM_NATS_SUBJECT_PREFIX: 'bank.>' }, 'ENGRAM_NATS_SUBJECT_PREFIX must be dot-separated tokens'],
+    [{ ENGRAM_NATS_URL: 'nats://x', ENGRAM_NATS_TIMEOUT_MS: '0' }, 'ENGRAM_NATS_TIMEOUT_MS must be an integer from 1 to 600000, got "0"'],
+    [{ ENGRAM_NATS_URL: 'nats://x', ENGRAM_NATS_DUPLICATE_WINDOW_MS: '10' }, 'ENGRAM_NATS_DUPLICATE_WINDOW_MS must be an integer from 1000 to 86400000, got "10"'],
+    [{ ENGRAM_NATS_STREAM: 'X' }, 'ENGRAM_NATS_STREAM must be used together with ENGRAM_NATS_URL, got "X"'],
+  ])('refuses NATS settings %j naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT must be an integer from 0 to 65535, got "abc"'],
     [{ PORT: '70000' }, 'PORT must be an integer from 0 to 65535, got "70000"'],
