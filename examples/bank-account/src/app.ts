@@ -52,7 +52,14 @@ export async function startApp(options: AppOptions): Promise<App> {
         options.onPersistFailure ?? SupervisorStrategy.restartWithBackoff({ minBackoffMs: 200, maxBackoffMs: 10_000, randomFactor: 0.2 }),
     });
     logRecovery(log, recovery);
-    const readSide = ReadSide.start(system, await createReadModels(config.store), config.nats === undefined ? {} : { nats: config.nats });
+    const readModels = await createReadModels(config.store);
+    let readSide: ReadSide;
+    try {
+      readSide = ReadSide.start(system, readModels, config.nats === undefined ? {} : { nats: config.nats });
+    } catch (error) {
+      await readModels.close();
+      throw error;
+    }
     // After every actor (the projections too) has stopped, before the journal closes.
     system.registerOnTermination('bank-read-side', () => readSide.close());
     log.info({ projections: readSide.projectionNames.join(', ') }, 'read side started; the projections catch up in the background');

@@ -126,6 +126,10 @@ export async function projectionStatuses(t: TestApp, offsetKind: string): Promis
     expect(projection).toMatchObject({ state: 'running', lagEvents: 0, lagCapped: false, lagMs: 0, stalled: false, lastError: null });
     expect(projection.offset).toMatch(new RegExp(`^${offsetKind}:\\S+$`));
   }
+  const wrongMethod = await t.call('GET', '/admin/projections/account-summary/rebuild');
+  expect(wrongMethod.status).toBe(405);
+  expect(wrongMethod.headers.get('allow')).toBe('POST');
+  expect((await t.call('POST', '/admin/projections')).headers.get('allow')).toBe('GET');
 }
 
 /** GET /audit: every event, by words, persistenceId and time, newest or oldest first, paged. */
