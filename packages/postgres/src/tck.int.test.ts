@@ -1,8 +1,10 @@
-import { journalTck, snapshotStoreTck } from '@engram/tck';
+import { journalTck, readJournalTck, snapshotStoreTck } from '@engram/tck';
 import { describe } from 'vitest';
 import { PostgresJournal, defaultMaxPayloadBytes } from './journal/index.js';
+import { PostgresReadJournal } from './query/index.js';
 import { PostgresSnapshotStore } from './snapshot/index.js';
 import { postgresForTests } from './testing/postgresForTests.test-support.js';
+import { tortureWriter } from './testing/tortureWriter.test-support.js';
 
 const db = await postgresForTests('tck');
 
@@ -21,6 +23,15 @@ describe.skipIf(!db.available)('@engram/postgres conformance', () => {
       durable: true,
       sharedStorage: true,
     },
+  });
+
+  // The read journal opens its own pool on the schema, as another process would.
+  readJournalTck({
+    name: 'PostgresReadJournal',
+    create: async () => new PostgresJournal(options),
+    readJournal: async (_journal, settings) => new PostgresReadJournal({ ...options, ...settings }),
+    tortureWriter,
+    sharedStorage: true,
   });
 
   snapshotStoreTck({

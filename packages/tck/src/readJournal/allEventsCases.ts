@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { Offset, type EventEnvelope } from '@engram/core';
+import type { EventEnvelope, Offset } from '@engram/core';
 import type { ReadJournal } from '@engram/core/spi';
 import { currentByTag } from './byTagCases.js';
 import { describeEnvelopes, ofIds, offsetNow, seen, type Seen } from './envelopes.js';
@@ -49,12 +49,13 @@ export const allEventsCases: ReadJournalGroup = {
   name: 'allEvents / currentAllEvents',
   cases: [
     {
-      name: 'currentAllEvents returns every event in global order and completes, from the start and from an offset',
+      // Not from Offset.start: the shared store may hold events of other suites that this read
+      // journal's serializers cannot read.
+      name: 'currentAllEvents returns every event in global order and completes; resuming from an offset is exclusive',
       run: async (context) => {
         const { readJournal, ids, before, written: plan } = await written(context);
         const keep = ofIds(...ids);
         expect(seen(await currentAll(context, readJournal, before, keep)), 'from an offset before the case').toEqual(plan);
-        expect(seen(await currentAll(context, readJournal, Offset.start, keep)), 'from Offset.start').toEqual(plan);
         const all = await currentAll(context, readJournal, before, keep);
         expect(seen(await currentAll(context, readJournal, all[2]!.offset, keep)), 'after the third event (exclusive)').toEqual(plan.slice(3));
       },
