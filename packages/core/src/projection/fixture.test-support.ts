@@ -42,6 +42,13 @@ export class ReadModelStore implements TransactionalOffsetStore<ReadModelTx> {
   readonly lines: string[] = [];
   readonly offsets = new MemoryOffsetStore();
   transactions = 0;
+  private readonly waiters: { readonly count: number; readonly resolve: () => void }[] = [];
+
+  /** Resolves once `count` lines are committed. */
+  whenLines(count: number): Promise<void> {
+    if (this.lines.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+  }
 
   readProjection(id: ProjectionId): Promise<StoredProjection> {
     return this.offsets.readProjection(id);
@@ -60,6 +67,10 @@ export class ReadModelStore implements TransactionalOffsetStore<ReadModelTx> {
     const result = await this.offsets.inTransaction(id, expected, next, () => work({ apply: (line) => staged.push(line) }));
     this.transactions++;
     this.lines.push(...staged);
+    for (const waiter of this.waiters.filter((w) => this.lines.length >= w.count)) {
+      this.waiters.splice(this.waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
     return result;
   }
 }
@@ -67,11 +78,13 @@ export class ReadModelStore implements TransactionalOffsetStore<ReadModelTx> {
 export interface FixtureOptions {
   readonly split?: boolean;
   readonly pageSize?: number;
+  /** Async handlers the test holds on purpose (see `ActorTestKitOptions.heldWork`). */
+  readonly heldWork?: () => number;
 }
 
 /** A test kit on a manual clock, a memory journal with its read journal, and an event writer. */
 export function projectionFixture(options: FixtureOptions = {}) {
-  const kit = ActorTestKit.create({ name: 'projection' });
+  const kit = ActorTestKit.create({ name: 'projection', ...(options.heldWork === undefined ? {} : { heldWork: options.heldWork }) });
   const journal = new MemoryJournal();
   const readJournal = new MemoryReadJournal<TestEvent & { readonly part?: number }>(journal, {
     scheduler: kit.clock,
