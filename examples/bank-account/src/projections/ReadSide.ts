@@ -8,8 +8,10 @@ import {
   type ProjectionStatus,
   type RunningProjection,
 } from '@engram/core';
+import type { AuditQueries } from '../audit/index.js';
 import { NatsEventPublisher, type NatsPublisherConfig } from '../publisher/index.js';
 import type { ReadModels } from '../storage/ReadModels.js';
+import type { AccountSummaryQueries } from '../summary/index.js';
 import { UnknownProjection } from './errors.js';
 import type { ProjectionReport, ReadSideApi } from './ReadSideApi.js';
 
@@ -106,11 +108,11 @@ export class ReadSide implements ReadSideApi {
     return new ReadSide(models, byName, publisher);
   }
 
-  get accounts() {
+  get accounts(): AccountSummaryQueries {
     return this.models.summary;
   }
 
-  get audit() {
+  get audit(): AuditQueries {
     return this.models.audit;
   }
 
