@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ActorSystem } from '../actor/ActorSystem.js';
 import { ask } from '../actor/ask.js';
 import { MemoryJournal } from '../memory/MemoryJournal.js';
-import { account, type AccountEvent, type AccountReply } from '../persistence/fixtures/account.test-support.js';
+import type { ActorRef } from '../actor/ActorRef.js';
+import { account, type AccountCommand, type AccountEvent, type AccountReply } from '../persistence/fixtures/account.test-support.js';
 import { InvalidOffset } from './errors.js';
 import { Offset } from './Offset.js';
 import { PersistenceQuery } from './PersistenceQuery.js';
@@ -17,14 +18,14 @@ function start() {
   const journal = new MemoryJournal();
   system = ActorSystem.create('query', { persistence: { journal }, logLevel: 'error' });
   const tagged = (id: string) => account(id, { tagger: (e) => (e.type === 'Deposited' ? ['money-in'] : []) });
-  const accounts = new Map<string, ReturnType<ActorSystem['spawn']>>();
+  const accounts = new Map<string, ActorRef<AccountCommand>>();
   const deposit = async (id: string, amount: number) => {
     let ref = accounts.get(id);
     if (ref === undefined) {
       ref = system!.spawn(tagged(id), `account-${id}`);
       accounts.set(id, ref);
     }
-    await ask<AccountReply>(ref as never, (replyTo) => ({ type: 'deposit', amount, replyTo }), { timeoutMs: 3000 });
+    await ask<AccountCommand, AccountReply>(ref, (replyTo) => ({ type: 'deposit', amount, replyTo }), { timeoutMs: 3000 });
   };
   return { system, journal, deposit, readJournal: PersistenceQuery.get(system).readJournal<AccountEvent>() };
 }
