@@ -41,7 +41,7 @@ export interface JournalReader<P = unknown> {
    */
   readHorizon(): Promise<P>;
 
-  /** Up to `limit` events after `after` (exclusive), in global order; see the contract above. */
+  /** Up to `limit` events after `after` (exclusive), in global order; deleted events are not returned. See the contract above. */
   readEvents(query: GlobalQuery<P>): Promise<GlobalPage<P>>;
 
   /**
