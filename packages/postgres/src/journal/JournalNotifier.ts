@@ -1,16 +1,12 @@
-import type { Database } from '../database/index.js';
-import { named } from './journalStatements.js';
-
 /** A NOTIFY that keeps failing is reported at most this often. */
 const warningIntervalMs = 60_000;
-const notify = named(`SELECT pg_notify($1, '')`);
 
 /**
- * Tells read journals in other processes that events were committed: `SELECT pg_notify(channel,
- * '')` after a write, on a connection of the pool, outside the write's transaction (so the
- * notification never delays nor fails a write). Coalesced: at most one NOTIFY in flight; writes
- * that complete meanwhile cause exactly one more after it. A listener only needs to know that
- * something changed; it reads the events itself.
+ * Tells read journals in other processes that events were committed: the journal's `send`
+ * (`SELECT pg_notify(channel, '')` on a connection of its pool) after a write, outside the
+ * write's transaction, so the notification never delays nor fails a write. Coalesced: at most one
+ * NOTIFY in flight; writes that complete meanwhile cause exactly one more after it. A listener
+ * only needs to know that something changed; it reads the events itself.
  */
 export class JournalNotifier {
   private inFlight: Promise<void> | undefined;
@@ -19,9 +15,9 @@ export class JournalNotifier {
   private lastWarning = -Infinity;
 
   constructor(
-    private readonly db: Database,
-    private readonly channel: string,
+    private readonly send: () => Promise<unknown>,
     private readonly warn: (message: string, error: unknown) => void = (message, error) => console.warn(message, error),
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Events were stored: notify, now or after the NOTIFY in flight. */
@@ -31,7 +27,7 @@ export class JournalNotifier {
       this.pending = true;
       return;
     }
-    this.inFlight = this.send();
+    this.inFlight = this.run();
   }
 
   /** Sends nothing more; resolves once the NOTIFY in flight (if any) is done. */
@@ -40,14 +36,14 @@ export class JournalNotifier {
     await this.inFlight;
   }
 
-  private async send(): Promise<void> {
+  private async run(): Promise<void> {
     do {
       this.pending = false;
       try {
-        await this.db.withClient('notify', [], (client) => client.query({ ...notify, values: [this.channel] }));
+        await this.send();
       } catch (error) {
         // Readers still find the events by polling.
-        const now = Date.now();
+        const now = this.now();
         if (now - this.lastWarning >= warningIntervalMs) {
           this.lastWarning = now;
           this.warn('engram PostgresJournal: NOTIFY after a write failed; read journals elsewhere find the events by polling', error);

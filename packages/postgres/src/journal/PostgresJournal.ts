@@ -8,7 +8,7 @@ import {
 import { PostgresJournalReader } from '../query/PostgresJournalReader.js';
 import { EventTypes } from './EventTypes.js';
 import { JournalNotifier } from './JournalNotifier.js';
-import { journalStatements, type JournalStatements } from './journalStatements.js';
+import { journalStatements, named, type JournalStatements } from './journalStatements.js';
 import { replayMessages } from './replayMessages.js';
 import { storable } from './validateWrite.js';
 import { writeMessages } from './writeMessages.js';
@@ -46,6 +46,7 @@ const defaultReplayPageSize = 2_000;
 const defaultWriteConcurrency = 4;
 /** PostgreSQL's own limit for one field value. */
 const hardPayloadLimit = 1024 * 1024 * 1024 - 1;
+const notifyStatement = named(`SELECT pg_notify($1, '')`);
 
 /**
  * Reaches a journal's `StoreContext` from the package's own test support (the torture writer),
@@ -82,7 +83,10 @@ export class PostgresJournal implements Journal {
     this.writeConcurrency = writeConcurrency ?? Math.min(defaultWriteConcurrency, this.context.db.poolSize);
     this.statements = journalStatements(this.context.tables);
     this.types = new EventTypes(this.context.tables);
-    this.notifier = new JournalNotifier(this.context.db, this.context.tables.journalChannel);
+    const channel = this.context.tables.journalChannel;
+    this.notifier = new JournalNotifier(() =>
+      this.context.db.withClient('notify', [], (client) => client.query({ ...notifyStatement, values: [channel] })),
+    );
   }
 
   /**

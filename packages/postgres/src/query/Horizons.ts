@@ -42,10 +42,18 @@ export function horizonQuery(t: Tables): string {
       SELECT a.backend_xid::text::bigint FROM pg_stat_get_activity(NULL) a JOIN holders h ON a.pid = h.pid
       WHERE a.backend_xid IS NOT NULL
     )
-    SELECT least(s.next, min(s.next
-      + ((x.xid - s.next % 4294967296 + 2147483648) % 4294967296 + 4294967296) % 4294967296 - 2147483648))::text
+    SELECT least(s.next, min(${widenedXid('x.xid', 's.next')}))::text
     FROM s LEFT JOIN xids x ON true
     GROUP BY s.next`;
+}
+
+/**
+ * SQL: the 64-bit transaction id of the 32-bit `xid` (a bigint expression from 0 to 2^32 - 1),
+ * taken as the value nearest the 64-bit `next`: `next` plus the signed 32-bit distance from
+ * `next` to `xid`. Running transactions are never 2^31 ids away (PostgreSQL stops first).
+ */
+export function widenedXid(xid: string, next: string): string {
+  return `(${next} + ((${xid} - ${next} % 4294967296 + 2147483648) % 4294967296 + 4294967296) % 4294967296 - 2147483648)`;
 }
 
 /**
