@@ -11,11 +11,17 @@ export interface CatchUpRow {
   readonly baseline: Rate;
 }
 
+/** "2.41 s", or how far a run got before its time budget stopped it. */
+export function timeOf(rate: Rate): string {
+  if (rate.stoppedShortOf === undefined) return `${rate.seconds.toFixed(2)} s`;
+  return `stopped after ${rate.seconds.toFixed(0)} s at ${rate.count.toLocaleString('en')} of ${rate.stoppedShortOf.toLocaleString('en')}`;
+}
+
 export function printCatchUp(title: string, rows: readonly CatchUpRow[]): void {
   printTable(
     title,
     ['reader', 'events/s', 'time', 'of the raw read of the same columns'],
-    rows.map((r) => [r.name, formatRate(perSecond(r.rate)), `${r.rate.seconds.toFixed(2)} s`, `${((100 * perSecond(r.rate)) / perSecond(r.baseline)).toFixed(0)}%`]),
+    rows.map((r) => [r.name, formatRate(perSecond(r.rate)), timeOf(r.rate), `${((100 * perSecond(r.rate)) / perSecond(r.baseline)).toFixed(0)}%`]),
   );
 }
 
@@ -31,7 +37,7 @@ export function printProjections(title: string, rows: readonly ProjectionRow[]):
     title,
     ['projection', 'engram', 'raw loop', 'raw', 'engram/raw'],
     rows.map((r) => [
-      `${r.name} (${r.engram.count.toLocaleString('en')} events)`,
+      `${r.name} (${r.engram.stoppedShortOf === undefined ? `${r.engram.count.toLocaleString('en')} events` : timeOf(r.engram)})`,
       `${formatRate(perSecond(r.engram))} ev/s`,
       r.rawName,
       `${formatRate(perSecond(r.raw))} ev/s`,
@@ -60,13 +66,18 @@ export function printLatency(title: string, rows: readonly LatencyRow[]): void {
   );
 }
 
-export function printIdle(title: string, figures: readonly IdleFigure[]): void {
-  const withStatements = figures.some((f) => f.statementsPerSecond !== undefined);
+export interface IdleRow {
+  readonly name: string;
+  readonly figure: IdleFigure;
+}
+
+export function printIdle(title: string, rows: readonly IdleRow[]): void {
+  const withStatements = rows.some((r) => r.figure.statementsPerSecond !== undefined);
   printTable(
     title,
     ['idle consumers', 'reader calls/s', 'by call', ...(withStatements ? ['statements/s at the pool'] : [])],
-    figures.map((f) => [
-      String(f.consumers),
+    rows.map(({ name, figure: f }) => [
+      name,
       f.readerCallsPerSecond.toFixed(1),
       [...f.byCall].map(([call, count]) => `${call} ${(count / f.seconds).toFixed(1)}/s`).join(', ') || 'none',
       ...(withStatements ? [f.statementsPerSecond === undefined ? '-' : f.statementsPerSecond.toFixed(1)] : []),
