@@ -40,7 +40,7 @@ export const ProjectionBehavior = {
    * projection's backoff when it fails), answers the status and carries out the management
    * commands. Spawn it with `system.spawn` or from a parent; `runProjection` does and returns a handle.
    */
-  create<E>(projection: Projection<E>): Behavior<ProjectionCommand> {
+  create<E>(projection: Projection<E>, /** @internal */ onStopped?: () => void): Behavior<ProjectionCommand> {
     if (!(projection instanceof Projection)) {
       throw new InvalidArgument('ProjectionBehavior.create projection', projection, 'a Projection (Projection.exactlyOnce(...) and the like)');
     }
@@ -51,7 +51,10 @@ export const ProjectionBehavior = {
         await manager.start();
         return Behaviors.receive<ProjectionCommand>(
           (_ctx, command) => manager.onCommand(command),
-          (_ctx, signal) => manager.onSignal(signal),
+          (_ctx, signal) => {
+            if (signal.type === 'PostStop') onStopped?.();
+            return manager.onSignal(signal);
+          },
         );
       }),
     );

@@ -86,6 +86,22 @@ describe('stopping a projection', () => {
     await expect(running.status()).rejects.toThrow(ProjectionStopped);
   });
 
+  it('calls made once its actor stopped (from a termination hook) answer at once, not after the ask timeout', async () => {
+    const { kit, write, projection } = setup();
+    const running = runProjection(kit.system, projection(), { askTimeoutMs: 3_600_000 });
+    await write(1);
+    await kit.settle();
+    const outcomes: string[] = [];
+    kit.system.registerOnTermination('app', async () => {
+      await running.stop();
+      outcomes.push('stopped');
+      await running.status().catch((error: unknown) => outcomes.push((error as Error).name));
+    });
+    await kit.shutdown();
+    shutdown = undefined;
+    expect(outcomes).toEqual(['stopped', 'ProjectionStopped']);
+  });
+
   it('a failed run closes its query before the restart opens the next one', async () => {
     const { kit, write, iterations, seen, projection } = setup();
     let crashes = 0;

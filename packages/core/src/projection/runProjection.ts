@@ -27,13 +27,18 @@ export class RunningProjection {
     system: ActorSystem,
     private readonly askTimeoutMs: number,
   ) {
-    void system.whenTerminated.then(() => (this.#terminated = true));
+    void system.whenTerminated.then(() => this.markStopped());
+  }
+
+  /** @internal Its actor stopped (system termination, a parent stopping it): calls answer at once. */
+  markStopped(): void {
+    this.#terminated = true;
   }
 
   /** State, offset, lag and the last error. After `stop()`, the status it stopped with. */
   status(): Promise<ProjectionStatus> {
     if (this.#final !== undefined) return Promise.resolve(this.#final);
-    if (this.#terminated) return Promise.reject(new ProjectionStopped(this.id, 'report its status: its actor system terminated'));
+    if (this.#terminated) return Promise.reject(new ProjectionStopped(this.id, 'report its status: its actor stopped'));
     return ask<ProjectionCommand, ProjectionStatus>(this.ref, (replyTo) => ({ type: 'getStatus', replyTo }), { timeoutMs: this.askTimeoutMs });
   }
 
@@ -71,7 +76,7 @@ export class RunningProjection {
 
   private async command(operation: string, build: (replyTo: ActorRef<ProjectionReply>) => ProjectionCommand): Promise<void> {
     if (this.#final !== undefined) throw new ProjectionStopped(this.id, operation);
-    if (this.#terminated) throw new ProjectionStopped(this.id, `${operation}: its actor system terminated`);
+    if (this.#terminated) throw new ProjectionStopped(this.id, `${operation}: its actor stopped`);
     const reply = await ask<ProjectionCommand, ProjectionReply>(this.ref, build, { timeoutMs: this.askTimeoutMs });
     if (!reply.ok) throw reply.error;
   }
@@ -79,10 +84,12 @@ export class RunningProjection {
 
 /** Starts `projection` in `system` (its actor is supervised) and returns a handle to manage it. */
 export function runProjection<E>(system: ActorSystem, projection: Projection<E>, options: RunProjectionOptions = {}): RunningProjection {
-  const behavior = ProjectionBehavior.create(projection);
+  let handle: RunningProjection | undefined;
+  const behavior = ProjectionBehavior.create(projection, () => handle?.markStopped());
   const askTimeoutMs = requireNumber('runProjection askTimeoutMs', options.askTimeoutMs ?? 30_000, { min: 1 });
   const { name, key } = projection.id;
   const actorName = options.actorName ?? `projection-${encodeURIComponent(name)}${key === '' ? '' : `-${encodeURIComponent(key)}`}`;
   const ref = system.spawn(behavior, actorName);
-  return new RunningProjection(ref, projection.id, system, askTimeoutMs);
+  handle = new RunningProjection(ref, projection.id, system, askTimeoutMs);
+  return handle;
 }
