@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accountPersistenceId, directoryPersistenceId } from './domain/index.js';
 import { startTestApp, tempDataDir, type TestApp } from './testing/testApp.test-support.js';
-import { withReader } from './testing/withReader.test-support.js';
 import { WriteGate } from './testing/WriteGate.test-support.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -101,9 +100,8 @@ describe('the app across restarts', () => {
 describe('storage trouble', () => {
   function faultyStores(dir: string) {
     const path = join(dir, 'engram.db');
-    const inner = new SqliteJournal({ path });
-    const journal = new FaultInjectingJournal(inner);
-    return { journal, stores: { journal: withReader(journal, inner.reader), snapshotStore: new SqliteSnapshotStore({ path }) } };
+    const journal = new FaultInjectingJournal(new SqliteJournal({ path }));
+    return { journal, stores: { journal, snapshotStore: new SqliteSnapshotStore({ path }) } };
   }
 
   const quickBackoff = SupervisorStrategy.restartWithBackoff({ minBackoffMs: 1, maxBackoffMs: 5, randomFactor: 0 });

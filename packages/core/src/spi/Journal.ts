@@ -72,5 +72,5 @@ export interface Journal {
    * The store's query side, sharing the journal's connections: what `PersistenceQuery` reads.
    * Absent when the store cannot be queried.
    */
-  readonly reader?: JournalReader;
+  readonly reader?: JournalReader | undefined;
 }

@@ -179,3 +179,20 @@ describe('FaultInjectingJournal.failHighestSequenceNr and failDelete', () => {
     expect(await replayed(journal, 'a')).toEqual([3]);
   });
 });
+
+describe('FaultInjectingJournal and queries', () => {
+  it('passes the wrapped journal query side through: queries read what the faults let through', async () => {
+    const { MemoryReadJournal } = await import('../memory/index.js');
+    const inner = new MemoryJournal();
+    const journal = new FaultInjectingJournal(inner);
+    expect(journal.reader).toBe(inner.reader);
+    const repr = (sequenceNr: number): PersistentRepr => ({
+      persistenceId: 'q', sequenceNr, serializerId: 1, manifest: '', payload: JSON.stringify(sequenceNr), writerUuid: 'w', timestamp: 0, tags: [],
+    });
+    journal.rejectWrite({ nth: 2 });
+    await journal.writeMessages([{ persistenceId: 'q', events: [repr(1)] }, { persistenceId: 'q', events: [repr(2)] }]);
+    const seen: unknown[] = [];
+    for await (const envelope of new MemoryReadJournal(inner).currentAllEvents()) seen.push(envelope.event);
+    expect(seen).toEqual([1]);
+  });
+});

@@ -1,5 +1,5 @@
 import { requireNumber } from '../errors/index.js';
-import type { AtomicWrite, Journal, PersistentRepr } from '../spi/index.js';
+import type { AtomicWrite, Journal, JournalReader, PersistentRepr } from '../spi/index.js';
 import { FaultSchedule, ordinal, type FaultOptions } from './FaultSchedule.js';
 import { InjectedFault } from './InjectedFault.js';
 
@@ -182,6 +182,11 @@ export class FaultInjectingJournal implements Journal {
       );
     }
     return this.#inner.deleteMessagesTo(persistenceId, toSequenceNr);
+  }
+
+  /** The wrapped journal's query side, unchanged: queries read what the faults let through. */
+  get reader(): JournalReader | undefined {
+    return this.#inner.reader;
   }
 
   async close(): Promise<void> {
