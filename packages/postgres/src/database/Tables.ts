@@ -40,6 +40,10 @@ export interface Tables {
   readonly journalLock: readonly [number, number];
   /** The NOTIFY channel journals send on after storing events; readers LISTEN on it. */
   readonly journalChannel: string;
+  /** The trigger function that takes `journalLock` before any row of a journal write (version 4 on). */
+  readonly journalLockFunction: string;
+  /** Unqualified: the name of the triggers that call it, one per table a journal write inserts into. */
+  readonly journalLockTrigger: string;
 }
 
 export const defaultSchema = 'public';
@@ -101,5 +105,7 @@ export function tablesFor(schema: string = defaultSchema, tablePrefix: string = 
     streamIdIndex: q(`${tablePrefix}stream_id_c_idx`),
     journalLock: [journalLockNamespace, digest.readUInt32BE(0) & 0x7fffffff],
     journalChannel: `engram_journal_${digest.toString('hex', 4, 12)}`,
+    journalLockFunction: t('journal_write_lock'),
+    journalLockTrigger: q(`${tablePrefix}journal_write_lock`),
   };
 }

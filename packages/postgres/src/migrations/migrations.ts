@@ -57,6 +57,13 @@ export interface Migration {
  * - `stream` by persistenceId in byte order (`COLLATE "C"`): `persistenceIds` queries page through
  *   the ids in one order whatever the database's collation, each page one index range. The column
  *   never changes on update, so the stream rows' updates stay HOT.
+ * - The journal's write lock, also for writers that do not take it themselves: readers read below
+ *   a horizon that only transactions holding it can hold back (src/query/Horizons.ts), and a
+ *   transaction must hold it before it has an id. This version's write statement takes it first
+ *   thing; a BEFORE ... FOR EACH STATEMENT trigger on every table a journal write inserts into
+ *   takes it too, before the statement's first row, so that a writer of version 3 still running
+ *   during a rolling upgrade (or a script inserting events) is seen by the readers as well. For a
+ *   transaction that already holds it, taking it again costs a lookup in its own lock table.
  */
 export const migrations: readonly Migration[] = [
   {
@@ -178,6 +185,15 @@ export const migrations: readonly Migration[] = [
         CONSTRAINT ${t.projectionOffsetKey} PRIMARY KEY (name, key)
       )`,
       `CREATE INDEX ${t.streamIdIndex} ON ${t.streams} (persistence_id COLLATE "C")`,
+      `CREATE FUNCTION ${t.journalLockFunction}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_advisory_xact_lock_shared(${t.journalLock[0]}, ${t.journalLock[1]});
+          RETURN NULL;
+        END $$`,
+      ...[t.streams, t.writerRuns, t.journal, t.tags].map(
+        (table) => `CREATE TRIGGER ${t.journalLockTrigger} BEFORE INSERT ON ${table}
+          FOR EACH STATEMENT EXECUTE FUNCTION ${t.journalLockFunction}()`,
+      ),
     ],
   },
 ];

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { tablesFor } from '../database/index.js';
-import { journalStatements } from '../journal/journalStatements.js';
+import { journalLockFilter, journalStatements } from '../journal/journalStatements.js';
 import { PostgresJournal } from '../journal/PostgresJournal.js';
 import { atomic } from '../testing/events.test-support.js';
 import { taggedPool } from '../testing/faults.test-support.js';
@@ -63,6 +63,40 @@ describe.skipIf(!db.available)("the journal's write lock", () => {
       holder.release();
     }
     const { rows } = await db.admin().query(`SELECT persistence_id FROM ${tables.journal} WHERE persistence_id = 'Lock|held'`);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('is taken by the tables too, before the first row: a writer that does not take it (version 3) is held back without an id', async () => {
+    await journal.migrate();
+    await journal.writeMessages([atomic('Lock|types', [1])]);
+    const lockFree = statements.insertTagged.text.replace(journalLockFilter(tables), 'true');
+    expect(lockFree).not.toContain('pg_advisory');
+    const holder = await db.admin().connect();
+    const writer = await pool.connect();
+    try {
+      const type = await db.admin().query<{ id: number }>(`SELECT id FROM ${tables.eventTypes} LIMIT 1`);
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock($1, $2)', [tables.journalLock[0], tables.journalLock[1]]);
+      const write = writer.query(lockFree, [
+        ['Lock|old-writer'], [1], ['w'], [1], [type.rows[0]?.id], ['"x"'], [null], ['{old}'], [null], [null], [null], [null], [null],
+      ]);
+      const waiting = await waitFor('the lock-free statement to wait for the lock', 10_000, async () => {
+        const { rows } = await db.admin().query<{ xid: string | null; event: string }>(
+          `SELECT backend_xid::text AS xid, wait_event AS event FROM pg_stat_activity
+           WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+          [applicationName],
+        );
+        return rows[0];
+      });
+      expect(waiting).toEqual({ xid: null, event: 'advisory' });
+      await holder.query('COMMIT');
+      await withDeadline('the lock-free statement', 10_000, write);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      holder.release();
+      writer.release();
+    }
+    const { rows } = await db.admin().query(`SELECT persistence_id FROM ${tables.journal} WHERE persistence_id = 'Lock|old-writer'`);
     expect(rows).toHaveLength(1);
   });
 
