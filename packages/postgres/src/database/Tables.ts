@@ -34,7 +34,7 @@ export interface Tables {
   readonly streamIdIndex: string;
   /**
    * The advisory lock every journal write transaction holds, shared, from before it has a
-   * transaction id: readers find the journal's transactions in flight by it (`src/query/horizon.ts`).
+   * transaction id: readers find the journal's transactions in flight by it (`src/query/Horizons.ts`).
    * Two int4 keys, the same in every process for the same schema and prefix.
    */
   readonly journalLock: readonly [number, number];
