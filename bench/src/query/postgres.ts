@@ -19,14 +19,13 @@ import { postgresUrl } from '../postgres/common.js';
 import { intArg } from '../sqlite/workload.js';
 import { runLoad, type LoadShape } from './AccountLoad.js';
 import { accountLog, fillAccountLog } from './accountLog.js';
-import { engramCatchUp } from './catchUp.js';
+import { inFreshProcess } from './freshCatchUp.js';
 import { countingPool } from './countingPool.js';
 import { CountingReader } from './CountingReader.js';
 import { crossProcessLatency } from './crossProcessLatency.js';
 import { idleCost, idleProjectionsCost } from './idleCost.js';
 import { LiveConsumer } from './liveLatency.js';
 import { postgresProjections } from './postgresProjections.js';
-import { RawPostgres } from './rawPostgres.js';
 import { medianRate, stoppedBefore, type Rate } from './rates.js';
 import { printCatchUp, printIdle, printLatency, type CatchUpRow, type IdleRow, type LatencyRow } from './report.js';
 
@@ -34,28 +33,16 @@ const scale = Number(process.env['SCALE'] ?? '1');
 if (!(scale > 0)) throw new Error(`SCALE must be a positive number, got "${process.env['SCALE']}"`);
 const reps = intArg('REPS', 3);
 const n = (count: number) => Math.max(1, Math.round(count * scale));
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-async function catchUp(schemas: BenchSchemas, schema: string, events: number): Promise<CatchUpRow[]> {
-  const raw = new RawPostgres(schemas.admin, schema);
+/** Each read in a fresh process (as a service catching up after a restart), the variants interleaved per repetition. */
+async function catchUp(url: string, schema: string, events: number): Promise<CatchUpRow[]> {
   const runs = { cursor: [] as Rate[], keyset: [] as Rate[], engram: [] as Rate[], engramLarge: [] as Rate[] };
   for (let rep = 0; rep < reps; rep++) {
-    gc();
-    runs.cursor.push(await raw.tagScan('cursor', 1_000));
-    gc();
-    runs.keyset.push(await raw.tagScan('keyset', 1_000));
-    for (const [pageSize, into] of [[undefined, runs.engram], [10_000, runs.engramLarge]] as const) {
-      if (stoppedBefore(into)) continue;
-      const options = { connectionString: schemas.url, schema };
-      const journal = new PostgresReadJournal(pageSize === undefined ? options : { ...options, pageSize });
-      gc();
-      try {
-        into.push(await engramCatchUp(journal as ReadJournal<unknown>, events));
-      } finally {
-        await journal.close();
-      }
-    }
+    runs.cursor.push(await inFreshProcess({ reader: 'postgres raw', url, schema, paging: 'cursor', pageSize: 1_000 }));
+    runs.keyset.push(await inFreshProcess({ reader: 'postgres raw', url, schema, paging: 'keyset', pageSize: 1_000 }));
+    if (!stoppedBefore(runs.engram)) runs.engram.push(await inFreshProcess({ reader: 'postgres engram', url, schema, expected: events }));
+    if (!stoppedBefore(runs.engramLarge)) runs.engramLarge.push(await inFreshProcess({ reader: 'postgres engram', url, schema, pageSize: 10_000, expected: events }));
   }
   const baseline = medianRate(runs.cursor);
   return [
@@ -143,7 +130,7 @@ async function main(): Promise<void> {
     await journal.close();
     await schemas.vacuum(schema);
     console.log(`filled ${log.events.toLocaleString('en')} events over ${log.accounts} accounts through writeMessages (4 calls in flight) in ${((performance.now() - fillStart) / 1000).toFixed(1)} s, then VACUUM ANALYZE`);
-    printCatchUp(`Catch-up: currentEventsByTag over ${log.events.toLocaleString('en')} events (131-byte JSON, every event tagged), events/s`, await catchUp(schemas, schema, log.events));
+    printCatchUp(`Catch-up: currentEventsByTag over ${log.events.toLocaleString('en')} events (131-byte JSON, every event tagged), events/s`, await catchUp(schemas.url, schema, log.events));
     await postgresProjections(schemas.url, schemas.admin, schema, log, reps, n);
     await schemas.drop(schema);
     const shape: LoadShape = { actors: 1_000, eventsPerSecond: intArg('LATENCY_RATE', 10_000), seconds: Math.max(3, 10 * scale), warmupSeconds: 1 };

@@ -13,12 +13,11 @@ import { sameAsRawPayload } from '../persistence/accountEvents.js';
 import { intArg, tempDir } from '../sqlite/workload.js';
 import { runLoad, type LoadShape } from './AccountLoad.js';
 import { accountLog, fillAccountLog } from './accountLog.js';
-import { engramCatchUp } from './catchUp.js';
+import { inFreshProcess } from './freshCatchUp.js';
 import { CountingReader } from './CountingReader.js';
 import { idleCost, idleProjectionsCost } from './idleCost.js';
 import { LiveConsumer, type Percentiles } from './liveLatency.js';
 import { sqliteProjections } from './sqliteProjections.js';
-import { RawSqlite } from './rawSqlite.js';
 import { medianRate, stoppedBefore, type Rate } from './rates.js';
 import { printCatchUp, printIdle, printLatency, type CatchUpRow, type IdleRow, type LatencyRow } from './report.js';
 
@@ -26,25 +25,16 @@ const scale = Number(process.env['SCALE'] ?? '1');
 if (!(scale > 0)) throw new Error(`SCALE must be a positive number, got "${process.env['SCALE']}"`);
 const reps = intArg('REPS', 3);
 const n = (count: number) => Math.max(1, Math.round(count * scale));
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
+/** Each read in a fresh process (as a service catching up after a restart), the variants interleaved per repetition. */
 async function catchUp(path: string, events: number): Promise<CatchUpRow[]> {
   const runs = { rawReader: [] as Rate[], rawNarrow: [] as Rate[], engram: [] as Rate[], engramLarge: [] as Rate[] };
   for (let rep = 0; rep < reps; rep++) {
-    const raw = new RawSqlite(path);
-    gc();
-    runs.rawReader.push(raw.tagScan('reader columns'));
-    gc();
-    runs.rawNarrow.push(raw.tagScan('ordering + payload'));
-    raw.close();
-    for (const [pageSize, into] of [[undefined, runs.engram], [10_000, runs.engramLarge]] as const) {
-      if (stoppedBefore(into)) continue;
-      const journal = new SqliteReadJournal(pageSize === undefined ? { path } : { path, pageSize });
-      gc();
-      into.push(await engramCatchUp(journal as ReadJournal<unknown>, events));
-      await journal.close();
-    }
+    runs.rawReader.push(await inFreshProcess({ reader: 'sqlite raw', path, columns: 'reader columns' }));
+    runs.rawNarrow.push(await inFreshProcess({ reader: 'sqlite raw', path, columns: 'ordering + payload' }));
+    if (!stoppedBefore(runs.engram)) runs.engram.push(await inFreshProcess({ reader: 'sqlite engram', path, expected: events }));
+    if (!stoppedBefore(runs.engramLarge)) runs.engramLarge.push(await inFreshProcess({ reader: 'sqlite engram', path, pageSize: 10_000, expected: events }));
   }
   const baseline = medianRate(runs.rawReader);
   return [
