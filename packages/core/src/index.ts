@@ -7,3 +7,4 @@ export * from './projection/index.js';
 export * from './query/index.js';
 export * from './serialization/index.js';
 export * from './spi/index.js';
+export * from './view/index.js';
