@@ -20,6 +20,13 @@ export interface ClassicBinding<C, E> {
   recoveredSnapshotSequenceNr: number;
   /** The command being handled (for stash()). */
   current: C | undefined;
+  /**
+   * Set by core subclasses that keep runtime state beside the user's (AtLeastOnceDeliveryActor):
+   * called once recovery is done, before RecoveryCompleted reaches receiveRecover, and when the
+   * incarnation stops, before postStop (which a user may override without calling super).
+   */
+  onRunning?: () => void;
+  onStop?: () => void;
 }
 
 /** The classic front door: routes the engine's calls to a PersistentActor instance. */
@@ -55,6 +62,7 @@ export class ClassicLogic<C, E> implements EventsourcedLogic<C, E> {
 
   onRecoveryCompleted(api: RunningApi<C, E>): void {
     this.binding.api = api;
+    this.binding.onRunning?.();
     this.actor.receiveRecover(RecoveryCompleted);
   }
 
@@ -94,6 +102,7 @@ export class ClassicLogic<C, E> implements EventsourcedLogic<C, E> {
   }
 
   onStop(): void {
+    this.binding.onStop?.();
     this.actor.postStop();
   }
 
