@@ -2,6 +2,14 @@ import type { EventEnvelope } from '../../query/EventEnvelope.js';
 import type { ReadJournal } from '../../query/ReadJournal.js';
 import { keyOf, type ViewCursor } from './ViewCursor.js';
 
+const NOT_YET = Symbol('not yet');
+
+export interface Batch<E> {
+  readonly envelopes: readonly EventEnvelope<E>[];
+  /** The query completed (or was closed) after these. */
+  readonly done: boolean;
+}
+
 /**
  * One query of a view, from its cursor: live (`eventsBy*`) or current (`currentEventsBy*`). It
  * skips the envelopes of the cursor's current stored event that were applied already.
@@ -13,6 +21,9 @@ export class ViewReader<E> {
   private skipKey: string | number | undefined;
   private skipCount: number;
   private closed = false;
+  /** Read past the end of a batch: the first of the next one. */
+  private carry: EventEnvelope<E> | undefined;
+  private inFlight: Promise<IteratorResult<EventEnvelope<E>>> | undefined;
 
   constructor(
     readJournal: ReadJournal<E>,
@@ -37,8 +48,62 @@ export class ViewReader<E> {
     this.iterator = events[Symbol.asyncIterator]();
   }
 
+  /**
+   * The envelopes ready now: waits for the first as long as the query does, then takes those that
+   * come within the same turn of the event loop (a page already read), at least `max` unless the
+   * query ends, and never splitting the envelopes of one stored event. `track` counts the drain as
+   * activity of the actor system.
+   */
+  async nextBatch(max: number, track: <V>(work: Promise<V>) => Promise<V>): Promise<Batch<E>> {
+    const first = await this.next();
+    if (first.done === true) return { envelopes: [], done: true };
+    const envelopes = [first.value];
+    const done = await track(this.drain(envelopes, max));
+    return { envelopes, done };
+  }
+
+  private async drain(envelopes: EventEnvelope<E>[], max: number): Promise<boolean> {
+    let turnOver = false;
+    const endOfTurn = new Promise<typeof NOT_YET>((resolve) =>
+      setImmediate(() => {
+        turnOver = true;
+        resolve(NOT_YET);
+      }),
+    );
+    while (!turnOver) {
+      const result = await Promise.race([this.pending(), endOfTurn]);
+      if (result === NOT_YET) return false;
+      this.inFlight = undefined;
+      if (result.done === true) return true;
+      const last = envelopes[envelopes.length - 1]!;
+      if (envelopes.length >= max && keyOf(this.kind, result.value) !== keyOf(this.kind, last)) {
+        this.carry = result.value;
+        return false;
+      }
+      envelopes.push(result.value);
+    }
+    return false;
+  }
+
   /** The next envelope to apply; done when the query completes or the reader was closed. */
   async next(): Promise<IteratorResult<EventEnvelope<E>>> {
+    if (this.carry !== undefined) {
+      const value = this.carry;
+      this.carry = undefined;
+      return { done: false, value };
+    }
+    const result = await this.pending();
+    this.inFlight = undefined;
+    return result;
+  }
+
+  /** The read in flight, or a new one; whoever uses its result clears `inFlight`. A read that lost a race with the end of a turn is still the next one. */
+  private pending(): Promise<IteratorResult<EventEnvelope<E>>> {
+    this.inFlight ??= this.read();
+    return this.inFlight;
+  }
+
+  private async read(): Promise<IteratorResult<EventEnvelope<E>>> {
     for (;;) {
       if (this.closed) return { done: true, value: undefined };
       const result = await this.iterator.next();

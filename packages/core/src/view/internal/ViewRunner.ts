@@ -16,12 +16,12 @@ import { Update } from '../Update.js';
 import type { ResolvedViewOptions } from '../ViewOptions.js';
 import { advance, isViewSnapshot, keyOf, startCursor, type ViewCursor, type ViewSnapshot } from './ViewCursor.js';
 import type { ViewHandle, ViewLogic, ViewLogicFactory } from './ViewLogic.js';
-import { ViewReader } from './ViewReader.js';
+import { ViewReader, type Batch } from './ViewReader.js';
 
 class Pulled extends InternalMessage {
   constructor(
     readonly reader: ViewReader<unknown>,
-    readonly result: IteratorResult<EventEnvelope<unknown>>,
+    readonly batch: Batch<unknown>,
   ) {
     super();
   }
@@ -54,8 +54,8 @@ const TIMER = 'persistent-view-update';
 
 /**
  * The actor of a persistent view, in either form. It loads the view's latest snapshot (state and
- * cursor), then reads events with queries of the read side, one envelope per message so commands
- * interleave with a catch-up; it only ever reads the journal.
+ * cursor), then reads events with queries of the read side, a batch (what is ready, whole stored
+ * events) per message so commands interleave with a long catch-up; it only ever reads the journal.
  */
 export function viewBehavior<C, E>(factory: ViewLogicFactory<C, E>): Behavior<C | Update> {
   // One read journal per actor system, kept across restarts of the view.
@@ -221,13 +221,13 @@ class ViewRunner<C, E> implements ViewHandle {
   private onPulled(message: Pulled): void {
     if (message.reader !== this.reader) return;
     this.pulling = false;
-    const result = message.result as IteratorResult<EventEnvelope<E>>;
-    if (result.done === true) {
+    const batch = message.batch as Batch<E>;
+    for (const envelope of batch.envelopes) this.apply(envelope);
+    this.budget = Math.max(0, this.budget - batch.envelopes.length);
+    if (batch.done) {
       this.reader = undefined;
       return;
     }
-    this.apply(result.value);
-    this.budget--;
     if (this.budget > 0) return this.pull();
     if (this.options.autoUpdate) {
       // The live query stays open, unread (back-pressure), until the next interval.
@@ -339,9 +339,9 @@ class ViewRunner<C, E> implements ViewHandle {
     const reader = this.reader;
     if (reader === undefined || this.pulling || this.budget <= 0) return;
     this.pulling = true;
-    this.ctx.pipeToSelf<IteratorResult<EventEnvelope<E>>>(
-      reader.next(),
-      (result) => new Pulled(reader as ViewReader<unknown>, result),
+    this.ctx.pipeToSelf<Batch<E>>(
+      reader.nextBatch(this.budget, (work) => this.ctx.system.trackPendingWork(work)),
+      (batch) => new Pulled(reader as ViewReader<unknown>, batch),
       (error) => new PullFailed(reader as ViewReader<unknown>, error),
     );
   }
