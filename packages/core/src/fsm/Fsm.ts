@@ -17,6 +17,12 @@ export interface Fsm<C, E, S extends string, D> {
   stop(): Transition<S, E, D, C>;
   /** True while the named timer is pending (as stored). */
   isTimerActive(name: string): boolean;
+  /**
+   * With `atLeastOnceDelivery`: throws MaxUnconfirmedMessagesExceeded when the data holds
+   * `maxUnconfirmedMessages` unconfirmed deliveries; call it before applying an event that
+   * records one more.
+   */
+  ensureDeliveryCapacity(destination: { readonly path: string } | string): void;
 }
 
 /**

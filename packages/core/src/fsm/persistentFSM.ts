@@ -9,6 +9,9 @@ import { eventSourced } from '../persistence/eventSourced.js';
 import type { Recovery, RecoveryOptions } from '../persistence/Recovery.js';
 import type { RetentionCriteria } from '../persistence/RetentionCriteria.js';
 import type { EventAdapter } from '../serialization/EventAdapter.js';
+import type { AtLeastOnceDelivery } from '../delivery/AtLeastOnceDelivery.js';
+import type { AtLeastOnceDeliverySettings } from '../delivery/AtLeastOnceDeliverySettings.js';
+import { Redelivery } from '../delivery/Redelivery.js';
 import { UnknownFsmState } from './errors.js';
 import type { Fsm, FsmHandler } from './Fsm.js';
 import { type FsmTransitionEvent, fsmTransitionType, isFsmTransitionEvent } from './FsmTransitionEvent.js';
@@ -45,6 +48,20 @@ export interface PersistentFSMSettings<C, E, S extends string, D> {
   readonly eventAdapter?: EventAdapter<E, unknown>;
   /** Supervision for storage failures, as for `eventSourced`. */
   readonly onPersistFailure?: SupervisorStrategy;
+  /**
+   * At-least-once delivery from the FSM: the data keeps an `AtLeastOnceDelivery` value (changed
+   * by `applyEvent` with `AtLeastOnceDelivery.delivered` / `confirmed`), and the FSM sends what
+   * each stored transition recorded, redelivers on the delivery helper's timer, and sends every
+   * unconfirmed delivery once recovery completes. `UnconfirmedWarning`s reach the handlers as
+   * messages (include the type in C to handle them).
+   */
+  readonly atLeastOnceDelivery?: FsmAtLeastOnceDelivery<D>;
+}
+
+export interface FsmAtLeastOnceDelivery<D> {
+  /** Where the data keeps its delivery state. */
+  readonly select: (data: D) => AtLeastOnceDelivery;
+  readonly settings?: Partial<AtLeastOnceDeliverySettings>;
 }
 
 type Stored<E> = E | FsmTransitionEvent;
@@ -66,6 +83,9 @@ export function persistentFSM<C, E, S extends string, D>(settings: PersistentFSM
     Behaviors.withTimers<Message<C>>((scheduler) => {
       const clock = setupCtx.system.scheduler;
       const timers = new FsmTimers(scheduler, setupCtx.self, () => clock.now());
+      const delivery = settings.atLeastOnceDelivery;
+      const redelivery =
+        delivery === undefined ? undefined : new Redelivery<unknown>(setupCtx as never, scheduler as never, delivery.settings);
       // Set when recovery ended in a transient state: the state to go on in, as long as no newer
       // transition event was stored (its count is still `transitions`).
       let revert: { readonly transitions: number; readonly stateName: S; readonly stateTimeoutAt: number | null } | undefined;
@@ -85,10 +105,15 @@ export function persistentFSM<C, E, S extends string, D>(settings: PersistentFSM
         }
         timers.reset();
         timers.sync(effective(record));
+        if (delivery !== undefined) redelivery?.recoveryCompleted(delivery.select(record.data));
       };
 
       const handle = (stored: FsmRecord<S, D>, message: Message<C>, ctx: ActorContext<Message<C>>) => {
         const record = effective(stored);
+        if (delivery !== undefined && isRedeliveryTick(message)) {
+          redelivery?.redeliver(delivery.select(record.data));
+          return Effect.none<Stored<E>, FsmRecord<S, D>>();
+        }
         let command: C | StateTimeout;
         let fired: FiredTimer | undefined;
         if (message instanceof FsmTick) {
@@ -106,7 +131,12 @@ export function persistentFSM<C, E, S extends string, D>(settings: PersistentFSM
 
         const handler = settings.when[record.stateName];
         if (handler === undefined) throw new UnknownFsmState(persistenceId, record.stateName, states, 'the journal has the FSM in state');
-        const fsm = fsmApi<C, E, S, D>(persistenceId, states, record, ctx as ActorContext<C>);
+        const fsm = fsmApi<C, E, S, D>(persistenceId, states, record, ctx as ActorContext<C>, (destination) => {
+          if (delivery === undefined) {
+            throw new InvalidArgument('ensureDeliveryCapacity', destination, 'called in an FSM whose settings have atLeastOnceDelivery');
+          }
+          redelivery?.ensureCapacity(delivery.select(record.data), destination);
+        });
         let transition = checked(handler(command, record.data, fsm), record.stateName, command);
         if (transition === undefined && settings.whenUnhandled !== undefined) {
           transition = checked(settings.whenUnhandled(command, record.data, fsm), record.stateName, command);
@@ -131,6 +161,7 @@ export function persistentFSM<C, E, S extends string, D>(settings: PersistentFSM
         const base = events.length > 0 ? Effect.persist<Stored<E>, FsmRecord<S, D>>(events) : Effect.none<Stored<E>, FsmRecord<S, D>>();
         const effect = base.thenRun<FsmRecord<S, D>>((next) => {
           if (event !== undefined) timers.sync(effective(next));
+          if (delivery !== undefined && transition.events.length > 0) redelivery?.sendNew(delivery.select(next.data));
           if (transition.kind === 'goto') settings.onTransition?.(record.stateName, transition.target!, next.data, ctx as ActorContext<C>);
           for (const sideEffect of transition.sideEffects) {
             if (sideEffect.kind === 'run') sideEffect.run(next.data);
@@ -164,10 +195,12 @@ function fsmApi<C, E, S extends string, D>(
   states: readonly string[],
   record: FsmRecord<S, D>,
   ctx: ActorContext<C>,
+  ensureDeliveryCapacity: (destination: { readonly path: string } | string) => void,
 ): Fsm<C, E, S, D> {
   return {
     stateName: record.stateName,
     ctx,
+    ensureDeliveryCapacity,
     goto: (state) => {
       if (!states.includes(state)) throw new UnknownFsmState(persistenceId, state, states, 'goto named the state');
       return new TransitionImpl<S, E, D, C>('goto', state);
@@ -208,6 +241,10 @@ function validate<C, E, S extends string, D>(settings: PersistentFSMSettings<C, 
     throw new InvalidArgument('persistentFSM initialState', settings.initialState, 'a state not listed in transientStates (recovery needs one to fall back to)');
   }
   return states;
+}
+
+function isRedeliveryTick(message: unknown): boolean {
+  return (message as { type?: unknown } | null)?.type === 'RedeliveryTick';
 }
 
 function withoutTransitions<E>(tagger: (event: E) => readonly string[]): (event: Stored<E>) => readonly string[] {
