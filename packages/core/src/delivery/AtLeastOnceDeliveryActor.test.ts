@@ -7,6 +7,7 @@ import { persistentActor } from '../persistence/PersistentActor.js';
 import { ActorTestKit } from '../testkit/ActorTestKit.js';
 import type { TestProbe } from '../testkit/TestProbe.js';
 import { ClassicSender, type Envelope, type SenderCommand, type SenderOptions, type Status } from './ClassicSender.test-support.js';
+import { defaultDeliverySettings } from './AtLeastOnceDeliverySettings.js';
 import type { UnconfirmedWarning } from './messages.js';
 
 // The intent of Akka's AtLeastOnceDeliverySpec, on the manual clock: ids, redelivery, recovery,
@@ -107,6 +108,24 @@ describe('AtLeastOnceDeliveryActor', () => {
     await kit.settle();
     await kit.advance(10_000);
     await probe.expectNoMessage();
+  });
+
+  it('by default redelivers after 5 s (Akka.NET defaults: 5 s, burst 10,000, warn after 5, at most 100,000)', async () => {
+    expect(defaultDeliverySettings).toEqual({
+      redeliverIntervalMs: 5000,
+      redeliveryBurstLimit: 10_000,
+      warnAfterNumberOfUnconfirmedAttempts: 5,
+      maxUnconfirmedMessages: 100_000,
+    });
+    start();
+    const probe = kit.createTestProbe<Envelope>('dest');
+    const ref = sender('defaults');
+    ref.tell({ type: 'send', payload: 'x', to: probe.ref });
+    await probe.expectMessage({ deliveryId: 1, payload: 'x' });
+    await kit.advance(4999);
+    await probe.expectNoMessage();
+    await kit.advance(1);
+    await probe.expectMessage({ deliveryId: 1, payload: 'x' });
   });
 
   it('a confirmed delivery is not resent while others still are', async () => {
