@@ -25,7 +25,9 @@ const extensionId: ExtensionId<PersistenceQuery> = {
  */
 export class PersistenceQuery {
   private readonly journals = new Set<ReadJournal<unknown>>();
-  private defaultJournal: ReadJournal<unknown> | undefined;
+  /** One read journal per event adapter and settings: actors that ask on every start share it. */
+  private readonly byAdapter = new WeakMap<object, Map<string, ReadJournal<unknown>>>();
+  private readonly withoutAdapter = new Map<string, ReadJournal<unknown>>();
 
   static get(system: ActorSystem): PersistenceQuery {
     return system.extension(extensionId);
@@ -43,11 +45,19 @@ export class PersistenceQuery {
   }
 
   /**
-   * The read journal of the configured journal. Without options, the same instance every call;
-   * with an event adapter, one per call.
+   * The read journal of the configured journal: the same instance for the same event adapter and
+   * settings, so calling it on every actor start costs nothing.
    */
   readJournal<E = unknown>(options?: SystemReadJournalOptions<E>): ReadJournal<E> {
-    if (options === undefined && this.defaultJournal !== undefined) return this.defaultJournal as ReadJournal<E>;
+    const settings = `${options?.pageSize ?? ''}|${options?.pollIntervalMs ?? ''}`;
+    const adapter = options?.eventAdapter;
+    let cache = adapter === undefined ? this.withoutAdapter : this.byAdapter.get(adapter);
+    if (cache === undefined) {
+      cache = new Map();
+      this.byAdapter.set(adapter!, cache);
+    }
+    const cached = cache.get(settings);
+    if (cached !== undefined) return cached as ReadJournal<E>;
     const persistence = Persistence.get(this.system);
     const reader = persistence.journal.reader;
     if (reader === undefined) {
@@ -66,7 +76,7 @@ export class PersistenceQuery {
       false,
     );
     this.journals.add(journal as ReadJournal<unknown>);
-    if (options === undefined) this.defaultJournal = journal as ReadJournal<unknown>;
+    cache.set(settings, journal as ReadJournal<unknown>);
     return journal;
   }
 }

@@ -133,3 +133,16 @@ describe('ReadJournal as a Node stream', () => {
     expect(sequenceNrs).toEqual([1, 2]);
   });
 });
+
+describe('PersistenceQuery.readJournal', () => {
+  it('returns one instance per event adapter and settings, so asking on every actor start adds none', async () => {
+    const { EventAdapters } = await import('../serialization/EventAdapter.js');
+    const { system: s } = start();
+    const query = PersistenceQuery.get(s);
+    const adapter = EventAdapters.identity<AccountEvent>();
+    expect(query.readJournal()).toBe(query.readJournal());
+    expect(query.readJournal({ eventAdapter: adapter })).toBe(query.readJournal({ eventAdapter: adapter }));
+    expect(query.readJournal({ eventAdapter: adapter })).not.toBe(query.readJournal());
+    expect(query.readJournal({ pageSize: 10 })).not.toBe(query.readJournal({ pageSize: 20 }));
+  });
+});
