@@ -12,6 +12,7 @@
 import { ActorSystem, PersistenceQuery, ReadJournal } from '@engram/core';
 import { PostgresJournal, PostgresOffsetStore, PostgresReadJournal, PostgresSnapshotStore } from '@engram/postgres';
 import { loadavg } from 'node:os';
+import pg from 'pg';
 import { machineLine } from '../lib/report.js';
 import { sameAsRawPayload } from '../persistence/accountEvents.js';
 import { BenchSchemas } from '../persistence/postgres/BenchSchemas.js';
@@ -90,28 +91,60 @@ async function latency(schemas: BenchSchemas, shape: LoadShape): Promise<Latency
   return rows;
 }
 
+/**
+ * Commits to a table the journal knows nothing of, `perSecond` times a second, until stopped:
+ * other applications' traffic in the same database.
+ */
+function unrelatedCommits(url: string, schema: string, perSecond: number): { stop(): Promise<void> } {
+  const client = new pg.Client({ connectionString: url });
+  let running = true;
+  const done = (async () => {
+    await client.connect();
+    await client.query(`CREATE TABLE "${schema}".unrelated (id bigint GENERATED ALWAYS AS IDENTITY, at timestamptz NOT NULL DEFAULT now())`);
+    while (running) {
+      await client.query(`INSERT INTO "${schema}".unrelated DEFAULT VALUES`);
+      await new Promise((resolve) => setTimeout(resolve, 1000 / perSecond));
+    }
+    await client.end();
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
+}
+
+type IdleCase = { readonly kind: 'eventsByTag queries' | 'exactly-once projections'; readonly consumers: number; readonly unrelatedPerSecond: number };
+
 async function idle(schemas: BenchSchemas, seconds: number): Promise<IdleRow[]> {
+  const cases: IdleCase[] = [];
+  for (const unrelatedPerSecond of [0, 20]) {
+    for (const kind of ['eventsByTag queries', 'exactly-once projections'] as const) {
+      for (const consumers of [1, 50]) cases.push({ kind, consumers, unrelatedPerSecond });
+    }
+  }
   const rows: IdleRow[] = [];
-  for (const kind of ['eventsByTag queries', 'exactly-once projections'] as const) {
-    for (const consumers of [1, 50]) {
-      const schema = await schemas.fresh('query_idle');
-      // The journal's reader and the offset store share one counted pool: every statement they send is counted.
-      const counted = countingPool(schemas.url, 10);
-      const journal = new PostgresJournal({ pool: counted.pool, schema });
-      const reader = new CountingReader(journal.reader);
-      const readJournal = new ReadJournal<unknown>(reader, {}, false);
-      const offsetStore = kind === 'exactly-once projections' ? new PostgresOffsetStore({ pool: counted.pool, schema }) : undefined;
-      try {
-        const setup = { journal: readJournal, reader, statements: counted.statements };
-        const figure = offsetStore === undefined ? await idleCost(setup, consumers, seconds) : await idleProjectionsCost(setup, offsetStore, consumers, seconds);
-        rows.push({ name: `${consumers} ${kind}`, figure });
-      } finally {
-        await readJournal.close();
-        await offsetStore?.close();
-        await journal.close();
-        await counted.pool.end();
-        await schemas.drop(schema);
-      }
+  for (const { kind, consumers, unrelatedPerSecond } of cases) {
+    const schema = await schemas.fresh('query_idle');
+    // The journal's reader and the offset store share one counted pool: every statement they send is counted.
+    const counted = countingPool(schemas.url, 10);
+    const journal = new PostgresJournal({ pool: counted.pool, schema });
+    const reader = new CountingReader(journal.reader);
+    const readJournal = new ReadJournal<unknown>(reader, {}, false);
+    const offsetStore = kind === 'exactly-once projections' ? new PostgresOffsetStore({ pool: counted.pool, schema }) : undefined;
+    const traffic = unrelatedPerSecond > 0 ? unrelatedCommits(schemas.url, schema, unrelatedPerSecond) : undefined;
+    try {
+      const setup = { journal: readJournal, reader, statements: counted.statements };
+      const figure = offsetStore === undefined ? await idleCost(setup, consumers, seconds) : await idleProjectionsCost(setup, offsetStore, consumers, seconds);
+      rows.push({ name: `${consumers} ${kind}${unrelatedPerSecond > 0 ? `, another table taking ${unrelatedPerSecond} commits/s` : ''}`, figure });
+    } finally {
+      await traffic?.stop();
+      await readJournal.close();
+      await offsetStore?.close();
+      await journal.close();
+      await counted.pool.end();
+      await schemas.drop(schema);
     }
   }
   return rows;
@@ -138,8 +171,8 @@ async function main(): Promise<void> {
       `Persist-to-consumer latency: a live eventsByTag from the start while ${shape.actors.toLocaleString('en')} actors persist ${shape.eventsPerSecond.toLocaleString('en')} events/s for ${shape.seconds} s (first ${shape.warmupSeconds} s not measured); ms, clock resolution 1 ms`,
       await latency(schemas, shape),
     );
-    const idleSeconds = Math.max(2, 10 * scale);
-    printIdle(`Idle consumers (caught up on an empty journal, nothing written): reader calls and statements over ${idleSeconds} s`, await idle(schemas, idleSeconds));
+    const idleSeconds = Math.max(2, 6 * scale);
+    printIdle(`Idle consumers (caught up on an empty journal, nothing written to it): reader calls and statements over ${idleSeconds} s`, await idle(schemas, idleSeconds));
     console.log(`\nload average at the end: ${load()}`);
   } finally {
     await schemas.close();
