@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { holdAcrossRestart } from './holdAcrossRestart.js';
+
+describe('the persistent FSM guide (docs/fsm.md) runs as written', () => {
+  it('holdAcrossRestart: the reminder and the expiry fire at their stored times after a restart', async () => {
+    expect(await holdAcrossRestart()).toEqual([
+      '0 min: held',
+      '8 min: recovered Held',
+      '8 min: ada: 2 minutes left to pay',
+      '10 min: ada: the hold expired',
+      '13 min: Available',
+    ]);
+  });
+});
