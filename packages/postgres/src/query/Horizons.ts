@@ -24,6 +24,29 @@ import type { Tables } from '../database/index.js';
  * holder's id can be a little above `next`).
  */
 export function horizonQuery(t: Tables): string {
+  return `${journalWriterXids(t)}
+    SELECT least(s.next, min(${widenedXid('x.xid', 's.next')}))::text
+    FROM s LEFT JOIN xids x ON true
+    GROUP BY s.next`;
+}
+
+/**
+ * A change marker for idle live queries: the journal's ordering sequence (moves when a journal
+ * transaction takes its first ordering, before it commits) and the oldest journal transaction still
+ * running (moves when it ends: a commit, or a rollback that releases a held-back horizon). Whenever
+ * `readEvents` could return more, one of the two has moved; unlike the horizon, commits elsewhere
+ * in the database move neither, so they wake no idle query.
+ */
+export function changeMarkerQuery(t: Tables): string {
+  const sequence = `pg_get_serial_sequence('${t.journal.replaceAll("'", "''")}', 'ordering')::regclass`;
+  return `${journalWriterXids(t)}
+    SELECT coalesce(pg_sequence_last_value(${sequence}), 0)::text || ':' || coalesce(min(${widenedXid('x.xid', 's.next')})::text, '-')
+    FROM s LEFT JOIN xids x ON true
+    GROUP BY s.next`;
+}
+
+/** `s` (the snapshot's next xid) and `xids` (the 32-bit ids of the journal's lock holders), as CTEs. */
+function journalWriterXids(t: Tables): string {
   const [k1, k2] = t.journalLock;
   return `WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next),
     locks AS MATERIALIZED (
@@ -41,10 +64,7 @@ export function horizonQuery(t: Tables): string {
       UNION ALL
       SELECT a.backend_xid::text::bigint FROM pg_stat_get_activity(NULL) a JOIN holders h ON a.pid = h.pid
       WHERE a.backend_xid IS NOT NULL
-    )
-    SELECT least(s.next, min(${widenedXid('x.xid', 's.next')}))::text
-    FROM s LEFT JOIN xids x ON true
-    GROUP BY s.next`;
+    )`;
 }
 
 /**

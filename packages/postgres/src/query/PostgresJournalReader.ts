@@ -160,8 +160,9 @@ export class PostgresJournalReader implements JournalReader<PostgresPosition> {
    * woken by those reads one short page.
    */
   async readChangeMarker(): Promise<string> {
-    await this.context.ensureReady('readChangeMarker', []);
-    return String(await this.horizons.fresh());
+    const row = await this.queryRow<[string]>('readChangeMarker', this.statements.changeMarker, []);
+    if (row === undefined) throw new Error('the change-marker query returned no row');
+    return row[0];
   }
 
   subscribe(onChange: () => void): () => void {

@@ -1,12 +1,14 @@
 import type { Tables } from '../database/index.js';
 import { metadataColumn, named, type NamedStatement } from '../journal/journalStatements.js';
 import type { MetadataValue } from '../journal/reprOf.js';
-import { horizonQuery } from './Horizons.js';
+import { changeMarkerQuery, horizonQuery } from './Horizons.js';
 
 /** The query side's SQL, built once per reader from its (validated, quoted) table names. */
 export interface ReaderStatements {
   /** One row: the horizon as text (see `horizonQuery`). */
   readonly horizon: NamedStatement;
+  /** One row: the change marker as text (see `changeMarkerQuery`). */
+  readonly changeMarker: NamedStatement;
   /** One row: `pg_snapshot_xmax` as text, above every transaction that had ended. */
   readonly ceiling: NamedStatement;
   /** `EventRow`s with `(tx_id, ordering)` in ($1, $2) .. ($3, $4] (exclusive, inclusive), in order, at most $5. */
@@ -42,6 +44,7 @@ export type EventRow = [
 export function readerStatements(t: Tables): ReaderStatements {
   return {
     horizon: named(horizonQuery(t)),
+    changeMarker: named(changeMarkerQuery(t)),
     ceiling: named(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text`),
     events: named(`SELECT j.tx_id, j.ordering, j.persistence_id, ${eventColumns(t)}
       FROM ${t.journal} j JOIN ${t.eventTypes} et ON et.id = j.type_id
