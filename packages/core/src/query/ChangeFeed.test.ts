@@ -123,3 +123,24 @@ describe('live queries woken by the shared change feed', () => {
     await iterator.return?.();
   });
 });
+
+describe('a catch-up over a store that answers at once', () => {
+  it('lets timers and I/O run between pages instead of holding the event loop until it ends', async () => {
+    const journal = new MemoryJournal();
+    await journal.writeMessages(Array.from({ length: 2000 }, (_, i) => ({ persistenceId: `p${i}`, events: [repr(`p${i}`, 1)] })));
+    const readJournal = new ReadJournal<string>(journal.reader, { scheduler: new ManualScheduler(), pageSize: 100 }, false);
+    let turns = 0;
+    let stop = false;
+    const tick = (): void => {
+      turns++;
+      if (!stop) setImmediate(tick);
+    };
+    setImmediate(tick);
+    let read = 0;
+    for await (const _ of readJournal.currentAllEvents()) read++;
+    const turnsDuringCatchUp = turns;
+    stop = true;
+    expect(read).toBe(2000);
+    expect(turnsDuringCatchUp).toBeGreaterThanOrEqual(10);
+  });
+});

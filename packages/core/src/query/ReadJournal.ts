@@ -201,6 +201,7 @@ export class ReadJournal<E = unknown> {
       if (last !== undefined) after = last.position;
       if (upTo !== undefined && page.complete) return;
       if (page.events.length < this.pageSize) await this.feed.waitForChange(mark, signal);
+      else await yieldToEventLoop();
     }
   }
 
@@ -236,6 +237,8 @@ export class ReadJournal<E = unknown> {
         if (!live) return;
         if (next > end) return;
         await this.feed.waitForChange(mark, signal);
+      } else {
+        await yieldToEventLoop();
       }
     }
   }
@@ -322,6 +325,14 @@ function envelopeOf<E>(repr: PersistentRepr, offset: Offset, event: E, metadata:
     tags: repr.tags,
   };
   return metadata === undefined ? envelope : { ...envelope, metadata };
+}
+
+/**
+ * Between two full pages. A store that answers at once (SQLite, memory) would otherwise run a whole
+ * catch-up in microtasks: no timer, I/O callback or other actor's turn would run until it ended.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function requireTag(tag: string): string {
