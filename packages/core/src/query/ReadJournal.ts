@@ -7,6 +7,7 @@ import type { PersistentRepr } from '../spi/PersistentRepr.js';
 import { ChangeFeed } from './ChangeFeed.js';
 import { EventNotReadable, InvalidOffset, QueryUnavailable } from './errors.js';
 import type { EventEnvelope } from './EventEnvelope.js';
+import { flattenPages } from './flattenPages.js';
 import { Offset } from './Offset.js';
 
 export interface ReadJournalOptions<E = unknown> {
@@ -184,10 +185,10 @@ export class ReadJournal<E = unknown> {
 
   private global(tag: string | undefined, offset: Offset, live: boolean, options: QueryOptions): AsyncIterable<EventEnvelope<E>> {
     const after = this.positionOf(offset);
-    return { [Symbol.asyncIterator]: () => this.iterateGlobal(tag, after, live, options.signal) };
+    return { [Symbol.asyncIterator]: () => flattenPages(this.globalPages(tag, after, live, options.signal)) };
   }
 
-  private async *iterateGlobal(tag: string | undefined, from: unknown, live: boolean, signal: AbortSignal | undefined): AsyncGenerator<EventEnvelope<E>> {
+  private async *globalPages(tag: string | undefined, from: unknown, live: boolean, signal: AbortSignal | undefined): AsyncGenerator<EventEnvelope<E>[]> {
     this.ensureOpen();
     let after = from;
     const upTo = live ? undefined : await this.reader.readCeiling();
@@ -196,7 +197,7 @@ export class ReadJournal<E = unknown> {
       const page: GlobalPage<unknown> = await this.reader.readEvents(
         tag === undefined ? { after, limit: this.pageSize, ...(upTo === undefined ? {} : { upTo }) } : { after, tag, limit: this.pageSize, ...(upTo === undefined ? {} : { upTo }) },
       );
-      for (const event of page.events) yield* this.envelopes(event);
+      yield* this.decoded(page.events);
       const last = page.events[page.events.length - 1];
       if (last !== undefined) after = last.position;
       if (upTo !== undefined && page.complete) return;
@@ -209,16 +210,18 @@ export class ReadJournal<E = unknown> {
     if (typeof persistenceId !== 'string') throw new InvalidArgument('persistenceId', persistenceId, 'a string');
     requireNumber('fromSequenceNr', fromSequenceNr, { min: 0 });
     if (toSequenceNr !== Infinity) requireNumber('toSequenceNr', toSequenceNr, { min: 0, integer: true });
-    return { [Symbol.asyncIterator]: () => this.iterateByPersistenceId(persistenceId, fromSequenceNr, toSequenceNr, live, options.signal) };
+    return {
+      [Symbol.asyncIterator]: () => flattenPages(this.persistenceIdPages(persistenceId, fromSequenceNr, toSequenceNr, live, options.signal)),
+    };
   }
 
-  private async *iterateByPersistenceId(
+  private async *persistenceIdPages(
     persistenceId: string,
     fromSequenceNr: number,
     toSequenceNr: number,
     live: boolean,
     signal: AbortSignal | undefined,
-  ): AsyncGenerator<EventEnvelope<E>> {
+  ): AsyncGenerator<EventEnvelope<E>[]> {
     this.ensureOpen();
     let next = Math.max(1, Math.ceil(fromSequenceNr));
     // A current query ends at the highest sequence nr stored when it started.
@@ -229,10 +232,9 @@ export class ReadJournal<E = unknown> {
     while (next <= end && !this.stopped(signal)) {
       const mark = this.feed.mark();
       const events = await this.reader.readEventsByPersistenceId(persistenceId, next, end, this.pageSize);
-      for (const event of events) {
-        yield* this.envelopes(event);
-        next = event.repr.sequenceNr + 1;
-      }
+      yield* this.decoded(events);
+      const last = events[events.length - 1];
+      if (last !== undefined) next = last.repr.sequenceNr + 1;
       if (events.length < this.pageSize) {
         if (!live) return;
         if (next > end) return;
@@ -274,7 +276,23 @@ export class ReadJournal<E = unknown> {
     }
   }
 
-  private *envelopes(stored: PositionedEvent<unknown>): Generator<EventEnvelope<E>> {
+  /**
+   * The page's envelopes, as one array (empty pages yield nothing). An event that cannot be read
+   * ends the query with `EventNotReadable`, after the envelopes before it.
+   */
+  private *decoded(page: readonly PositionedEvent<unknown>[]): Generator<EventEnvelope<E>[]> {
+    if (page.length === 0) return;
+    const envelopes: EventEnvelope<E>[] = [];
+    let failure: EventNotReadable | undefined;
+    for (const stored of page) {
+      failure = this.decodeInto(stored, envelopes);
+      if (failure !== undefined) break;
+    }
+    if (envelopes.length > 0) yield envelopes;
+    if (failure !== undefined) throw failure;
+  }
+
+  private decodeInto(stored: PositionedEvent<unknown>, into: EventEnvelope<E>[]): EventNotReadable | undefined {
     const repr = stored.repr;
     let events: readonly E[];
     let metadata: unknown;
@@ -284,10 +302,11 @@ export class ReadJournal<E = unknown> {
         metadata = this.serialization.get(repr.metadata.serializerId).deserialize(repr.metadata.payload, repr.metadata.manifest);
       }
     } catch (error) {
-      throw new EventNotReadable(repr.persistenceId, repr.sequenceNr, repr.manifest, error);
+      return new EventNotReadable(repr.persistenceId, repr.sequenceNr, repr.manifest, error);
     }
     const offset = Offset.at(this.reader, stored.position);
-    for (const event of events) yield envelopeOf(repr, offset, event, metadata);
+    for (const event of events) into.push(envelopeOf(repr, offset, event, metadata));
+    return undefined;
   }
 
   private positionOf(offset: Offset): unknown {
