@@ -1,6 +1,7 @@
 import type { Scheduler } from '../../actor/Scheduler.js';
 import type { EventEnvelope } from '../../query/EventEnvelope.js';
 import type { Offset } from '../../query/Offset.js';
+import { takeReady } from '../../query/takeReady.js';
 import type { SourceProvider } from '../SourceProvider.js';
 
 /** Envelopes that share one offset, in source order: the unit an offset is stored after. */
@@ -16,8 +17,6 @@ export interface Batch<E> {
   /** The source completed: nothing comes after these runs. */
   readonly done: boolean;
 }
-
-const NOT_YET = Symbol('not yet');
 
 /**
  * Reads a source ahead in batches of whole runs. A batch waits for its first envelope as long as
@@ -86,28 +85,15 @@ export class SourceReader<E> {
 
   /** Takes the envelopes that are ready in this turn of the event loop. */
   private async drain(envelopes: EventEnvelope<E>[]): Promise<void> {
-    let turnOver = false;
-    const endOfTurn = new Promise<typeof NOT_YET>((resolve) =>
-      setImmediate(() => {
-        turnOver = true;
-        resolve(NOT_YET);
-      }),
+    const outcome = await takeReady(
+      () => this.next(),
+      () => (this.inFlight = undefined),
+      envelopes,
+      this.batchSize,
+      (a, b) => sameOffset(a.offset, b.offset),
     );
-    while (!turnOver) {
-      const result = await Promise.race([this.next(), endOfTurn]);
-      if (result === NOT_YET) return;
-      this.inFlight = undefined;
-      if (result.done === true) {
-        this.finished = true;
-        return;
-      }
-      const envelope = result.value;
-      if (envelopes.length >= this.batchSize && !sameOffset(envelope.offset, envelopes[envelopes.length - 1]!.offset)) {
-        this.carry = envelope;
-        return;
-      }
-      envelopes.push(envelope);
-    }
+    if (outcome.kind === 'done') this.finished = true;
+    else if (outcome.kind === 'full') this.carry = outcome.carry;
   }
 
   /** The `next()` in flight, or a new one; whoever uses its result clears `inFlight`. */

@@ -1,8 +1,7 @@
 import type { EventEnvelope } from '../../query/EventEnvelope.js';
 import type { ReadJournal } from '../../query/ReadJournal.js';
+import { takeReady } from '../../query/takeReady.js';
 import { keyOf, type ViewCursor } from './ViewCursor.js';
-
-const NOT_YET = Symbol('not yet');
 
 export interface Batch<E> {
   readonly envelopes: readonly EventEnvelope<E>[];
@@ -62,27 +61,17 @@ export class ViewReader<E> {
     return { envelopes, done };
   }
 
+  /** True when the query completed. */
   private async drain(envelopes: EventEnvelope<E>[], max: number): Promise<boolean> {
-    let turnOver = false;
-    const endOfTurn = new Promise<typeof NOT_YET>((resolve) =>
-      setImmediate(() => {
-        turnOver = true;
-        resolve(NOT_YET);
-      }),
+    const outcome = await takeReady(
+      () => this.pending(),
+      () => (this.inFlight = undefined),
+      envelopes,
+      max,
+      (a, b) => keyOf(this.kind, a) === keyOf(this.kind, b),
     );
-    while (!turnOver) {
-      const result = await Promise.race([this.pending(), endOfTurn]);
-      if (result === NOT_YET) return false;
-      this.inFlight = undefined;
-      if (result.done === true) return true;
-      const last = envelopes[envelopes.length - 1]!;
-      if (envelopes.length >= max && keyOf(this.kind, result.value) !== keyOf(this.kind, last)) {
-        this.carry = result.value;
-        return false;
-      }
-      envelopes.push(result.value);
-    }
-    return false;
+    if (outcome.kind === 'full') this.carry = outcome.carry;
+    return outcome.kind === 'done';
   }
 
   /** The next envelope to apply; done when the query completes or the reader was closed. */
