@@ -7,17 +7,25 @@ describe('loadConfig', () => {
       port: 3000,
       host: '127.0.0.1',
       askTimeoutMs: 5000,
+      accountIdleMs: 120_000,
+      logLevel: 'info',
+      pidFile: '/srv/bank/data/bank-account.pid',
       store: { kind: 'sqlite', path: '/srv/bank/data/engram.db' },
     });
   });
 
-  it('takes DATA_DIR (relative or absolute), PORT, HOST and ASK_TIMEOUT_MS', () => {
-    expect(loadConfig({ DATA_DIR: 'state', PORT: '0', HOST: '0.0.0.0', ASK_TIMEOUT_MS: '250' }, '/srv/bank')).toEqual({
+  it('takes DATA_DIR (relative or absolute), PORT, HOST, ASK_TIMEOUT_MS, ACCOUNT_IDLE_MS, LOG_LEVEL and PID_FILE', () => {
+    const env = { DATA_DIR: 'state', PORT: '0', HOST: '0.0.0.0', ASK_TIMEOUT_MS: '250', ACCOUNT_IDLE_MS: '30000', LOG_LEVEL: 'DEBUG' };
+    expect(loadConfig(env, '/srv/bank')).toEqual({
       port: 0,
       host: '0.0.0.0',
       askTimeoutMs: 250,
+      accountIdleMs: 30_000,
+      logLevel: 'debug',
+      pidFile: '/srv/bank/state/bank-account.pid',
       store: { kind: 'sqlite', path: '/srv/bank/state/engram.db' },
     });
+    expect(loadConfig({ PID_FILE: 'run/bank.pid' }, '/srv/bank').pidFile).toBe('/srv/bank/run/bank.pid');
     expect(loadConfig({ DATA_DIR: '/var/lib/bank' }, '/srv').store).toEqual({ kind: 'sqlite', path: '/var/lib/bank/engram.db' });
   });
 
@@ -67,6 +75,8 @@ describe('loadConfig', () => {
     [{ PORT: '-1' }, 'PORT must be an integer from 0 to 65535, got "-1"'],
     [{ PORT: '80.5' }, 'PORT must be an integer from 0 to 65535, got "80.5"'],
     [{ ASK_TIMEOUT_MS: '0' }, 'ASK_TIMEOUT_MS must be an integer from 1 to 600000, got "0"'],
+    [{ ACCOUNT_IDLE_MS: '5' }, 'ACCOUNT_IDLE_MS must be an integer from 10 to 86400000, got "5"'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of debug, info, warn, error, got "verbose"'],
     [{ ENGRAM_POSTGRES_URL: 'postgres://x/y', ENGRAM_POSTGRES_SCHEMA: 'Bad-Name' }, 'ENGRAM_POSTGRES_SCHEMA must be lowercase letters'],
     [{ ENGRAM_POSTGRES_SCHEMA: 'bank' }, 'ENGRAM_POSTGRES_SCHEMA must be used together with ENGRAM_POSTGRES_URL'],
   ])('refuses %j naming the variable', (env, message) => {

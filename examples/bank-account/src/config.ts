@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { EngramError } from '@engram/core';
+import { logLevels, type LogLevelName } from './logging/index.js';
 import type { NatsPublisherConfig } from './publisher/NatsEventPublisher.js';
 import { subjectPrefixProblem } from './publisher/subjects.js';
 
@@ -14,6 +15,11 @@ export interface AppConfig {
   readonly store: StoreConfig;
   /** How long a request waits for an account's answer before it gets a 503. */
   readonly askTimeoutMs: number;
+  /** An account's actor that got no command for this long leaves memory (its next command brings it back). */
+  readonly accountIdleMs: number;
+  readonly logLevel: LogLevelName;
+  /** Where the process writes its pid (for `kill`); removed on a graceful stop. */
+  readonly pidFile: string;
   /** Publish every event to NATS JetStream; off when undefined. */
   readonly nats?: NatsPublisherConfig;
 }
@@ -36,7 +42,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 /**
  * The app's settings from environment variables:
  *   PORT (default 3000), HOST (default 127.0.0.1), ASK_TIMEOUT_MS (default 5000),
+ *   ACCOUNT_IDLE_MS (default 120000), LOG_LEVEL (debug, info, warn or error; default info),
  *   DATA_DIR (default ./data, relative to `cwd`): the SQLite file is DATA_DIR/engram.db;
+ *   PID_FILE (default DATA_DIR/bank-account.pid);
  *   ENGRAM_POSTGRES_URL: use PostgreSQL instead of SQLite; ENGRAM_POSTGRES_SCHEMA (default public);
  *   ENGRAM_NATS_URL: publish every event to NATS JetStream, with ENGRAM_NATS_STREAM (default
  *   BANK_EVENTS), ENGRAM_NATS_SUBJECT_PREFIX (default bank.events), ENGRAM_NATS_TIMEOUT_MS
@@ -51,9 +59,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   if (schema !== undefined && postgresUrl === undefined) {
     throw new InvalidConfig('ENGRAM_POSTGRES_SCHEMA', schema, 'used together with ENGRAM_POSTGRES_URL');
   }
+  const dataDir = resolve(cwd, nonEmpty(env, 'DATA_DIR') ?? 'data');
   const store: StoreConfig =
     postgresUrl === undefined
-      ? { kind: 'sqlite', path: resolve(cwd, nonEmpty(env, 'DATA_DIR') ?? 'data', 'engram.db') }
+      ? { kind: 'sqlite', path: resolve(dataDir, 'engram.db') }
       : { kind: 'postgres', connectionString: postgresUrl, ...(schema === undefined ? {} : { schema }) };
   const nats = natsConfig(env);
   return {
@@ -61,6 +70,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
     store,
     askTimeoutMs: integer(env, 'ASK_TIMEOUT_MS', 5000, 1, 600_000),
+    accountIdleMs: integer(env, 'ACCOUNT_IDLE_MS', 120_000, 10, 86_400_000),
+    logLevel: logLevel(env),
+    pidFile: resolve(cwd, nonEmpty(env, 'PID_FILE') ?? resolve(dataDir, 'bank-account.pid')),
     ...(nats === undefined ? {} : { nats }),
   };
 }
@@ -93,6 +105,14 @@ function natsConfig(env: Env): NatsPublisherConfig | undefined {
     timeoutMs: integer(env, 'ENGRAM_NATS_TIMEOUT_MS', 5000, 1, 600_000),
     duplicateWindowMs: integer(env, 'ENGRAM_NATS_DUPLICATE_WINDOW_MS', 120_000, 1_000, 86_400_000),
   };
+}
+
+function logLevel(env: Env): LogLevelName {
+  const text = nonEmpty(env, 'LOG_LEVEL');
+  if (text === undefined) return 'info';
+  const level = logLevels.find((name) => name === text.toLowerCase());
+  if (level === undefined) throw new InvalidConfig('LOG_LEVEL', text, `one of ${logLevels.join(', ')}`);
+  return level;
 }
 
 function nonEmpty(env: Env, name: string): string | undefined {

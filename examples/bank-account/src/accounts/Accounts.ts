@@ -1,147 +1,84 @@
-import { performance } from 'node:perf_hooks';
-import { ask, type ActorRef, type ActorSystem, type SupervisorStrategy } from '@engram/core';
-import {
-  accountBehavior,
-  accountPersistenceId,
-  directoryBehavior,
-  directoryPersistenceId,
-  type AccountCommand,
-  type AccountEntry,
-  type AccountState,
-  type DirectoryCommand,
-  type OpenResult,
-  type OperationResult,
-} from '../domain/index.js';
-import { DirectoryRecoveryFailed } from './errors.js';
-import { RecoveryWatch } from './RecoveryWatch.js';
+import { ask, isErrorNamed, type ActorRef, type ActorSystem, type SupervisorStrategy } from '@engram/core';
+import type { AccountCommand, AccountInfo, AccountResult, OpenResult, OperationResult, Unavailable } from '../domain/index.js';
+import { AccountHistory, type HistoryPage, type HistoryRequest } from './AccountHistory.js';
+import { accountManager, type ManagerMessage, type ManagerStats } from './AccountManager.js';
+import { AccountUnavailable } from './errors.js';
 
 export interface AccountsOptions {
-  /** How long a request waits for an account's (or the directory's) answer. */
+  /** How long a request waits for an account's answer. */
   readonly askTimeoutMs: number;
-  /** Supervision of storage failures of every account and of the directory. */
+  /** An account actor idle for this long leaves memory; its next command brings it back. */
+  readonly idleMs: number;
+  /** Supervision of storage failures of every account. */
   readonly onPersistFailure: SupervisorStrategy;
 }
 
-/** What the eager recovery at start found. */
-export interface RecoverySummary {
-  readonly accounts: number;
-  /** Events of all recovered accounts (their highest sequence nrs). */
-  readonly events: number;
-  /** Events actually read from the journal; the others were covered by snapshots. */
-  readonly eventsReplayed: number;
-  /** Accounts whose first recovery failed; their actors retry with backoff. */
-  readonly failed: readonly { readonly id: string; readonly error: Error }[];
-  readonly durationMs: number;
-}
-
-/** An open account: its directory entry and its live actor. */
-export interface LiveAccount {
-  readonly entry: AccountEntry;
-  readonly ref: ActorRef<AccountCommand>;
-}
-
 /**
- * The accounts of one actor system: the directory actor and one live actor per account, all
- * brought back at start (remember-entities). Opening goes through the directory, which decides
- * whether an id is taken; every other request goes straight to the account's actor.
+ * The accounts of one actor system, as the HTTP routes use them. Every call goes to the account
+ * manager, which starts the account's actor when needed; nothing is recovered up front, so
+ * starting takes as long with a million accounts as with none. An account that cannot answer
+ * rejects with `AccountUnavailable`, naming it.
  */
 export class Accounts {
-  private readonly live = new Map<string, LiveAccount>();
+  private readonly history: AccountHistory;
 
   private constructor(
-    private readonly system: ActorSystem,
-    private readonly directory: ActorRef<DirectoryCommand>,
+    private readonly manager: ActorRef<ManagerMessage>,
     private readonly options: AccountsOptions,
-  ) {}
-
-  /**
-   * Recovers the directory, then starts every account it lists and waits until each has recovered
-   * (or failed its first recovery and is retrying). Rejects with DirectoryRecoveryFailed when the
-   * directory cannot be read, e.g. the store is unreachable.
-   */
-  static async start(
     system: ActorSystem,
-    options: AccountsOptions,
-  ): Promise<{ readonly accounts: Accounts; readonly recovery: RecoverySummary }> {
-    const startedAt = performance.now();
-    const watch = new RecoveryWatch(system);
+  ) {
+    this.history = new AccountHistory(system);
+  }
+
+  static start(system: ActorSystem, options: AccountsOptions): Accounts {
+    const manager = system.spawn(accountManager({ idleMs: options.idleMs, onPersistFailure: options.onPersistFailure }), 'accounts');
+    return new Accounts(manager, options, system);
+  }
+
+  open(id: string, owner: string | null): Promise<Exclude<OpenResult, Unavailable>> {
+    return this.send<OpenResult>(id, (replyTo) => ({ type: 'Open', owner, replyTo }));
+  }
+
+  get(id: string): Promise<Exclude<AccountResult, Unavailable>> {
+    return this.send<AccountResult>(id, (replyTo) => ({ type: 'GetAccount', replyTo }));
+  }
+
+  deposit(id: string, amount: number, idempotencyKey?: string): Promise<Exclude<OperationResult, Unavailable>> {
+    return this.send<OperationResult>(id, (replyTo) => ({ type: 'Deposit', amount, replyTo, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }));
+  }
+
+  withdraw(id: string, amount: number, idempotencyKey?: string): Promise<Exclude<OperationResult, Unavailable>> {
+    return this.send<OperationResult>(id, (replyTo) => ({ type: 'Withdraw', amount, replyTo, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }));
+  }
+
+  /** A page of the account's operations, read from its journal; undefined when there is no such account. */
+  async historyPage(id: string, request: HistoryRequest): Promise<{ readonly account: AccountInfo; readonly page: HistoryPage } | undefined> {
+    const found = await this.get(id);
+    if (!found.ok) return undefined;
+    return { account: found.account, page: await this.history.page(id, found.account.sequenceNr, request) };
+  }
+
+  /** How many account actors are in memory now. */
+  stats(): Promise<ManagerStats> {
+    return ask(this.manager, (replyTo: ActorRef<ManagerStats>) => ({ type: 'GetStats', replyTo }), { timeoutMs: this.options.askTimeoutMs });
+  }
+
+  private async send<R extends { readonly ok: boolean }>(id: string, command: (replyTo: ActorRef<R>) => AccountCommand): Promise<Exclude<R, Unavailable>> {
+    const timeoutMs = this.options.askTimeoutMs;
+    let result: R;
     try {
-      const directory = system.spawn(directoryBehavior({ onPersistFailure: options.onPersistFailure }), 'account-directory');
-      const directoryOutcome = await watch.outcome(directoryPersistenceId);
-      if (directoryOutcome.type === 'RecoveryFailed') {
-        throw new DirectoryRecoveryFailed(directoryPersistenceId, directoryOutcome.error);
+      result = await ask(this.manager, (replyTo: ActorRef<R>) => ({ type: 'Deliver', id, command: command(replyTo) }), { timeoutMs });
+    } catch (error) {
+      if (isErrorNamed(error, 'AskTimeout')) {
+        throw new AccountUnavailable(id, `it did not answer within ${timeoutMs} ms (its store may be failing and the account restarting)`, error);
       }
-      const accounts = new Accounts(system, directory, options);
-      const entries = await ask(
-        directory,
-        (replyTo: ActorRef<readonly AccountEntry[]>) => ({ type: 'ListAccounts', replyTo }),
-        { timeoutMs: options.askTimeoutMs },
-      );
-      for (const entry of entries) accounts.startAccount(entry);
-      const outcomes = await Promise.all(
-        entries.map(async (entry) => ({ id: entry.id, outcome: await watch.outcome(accountPersistenceId(entry.id)) })),
-      );
-
-      let recovered = 0;
-      let events = 0;
-      let eventsReplayed = 0;
-      const failed: { id: string; error: Error }[] = [];
-      for (const { id, outcome } of outcomes) {
-        if (outcome.type === 'RecoveryCompleted') {
-          recovered++;
-          events += outcome.sequenceNr;
-          eventsReplayed += outcome.eventsReplayed;
-        } else {
-          failed.push({ id, error: outcome.error });
-        }
-      }
-      const durationMs = Math.round(performance.now() - startedAt);
-      return { accounts, recovery: { accounts: recovered, events, eventsReplayed, failed, durationMs } };
-    } finally {
-      watch.stop();
+      throw error;
     }
+    if (isUnavailable(result)) throw new AccountUnavailable(id, result.message);
+    return result as Exclude<R, Unavailable>;
   }
+}
 
-  get size(): number {
-    return this.live.size;
-  }
-
-  find(id: string): LiveAccount | undefined {
-    return this.live.get(id);
-  }
-
-  /** Opens `id` through the directory; on success the account's actor is running. */
-  async open(id: string, owner: string | null): Promise<OpenResult> {
-    const result = await ask(
-      this.directory,
-      (replyTo: ActorRef<OpenResult>) => ({ type: 'OpenAccount', id, owner, replyTo }),
-      { timeoutMs: this.options.askTimeoutMs },
-    );
-    if (result.ok) this.startAccount(result.entry);
-    return result;
-  }
-
-  deposit(account: LiveAccount, amount: number): Promise<OperationResult> {
-    return ask(account.ref, (replyTo: ActorRef<OperationResult>) => ({ type: 'Deposit', amount, replyTo }), {
-      timeoutMs: this.options.askTimeoutMs,
-    });
-  }
-
-  withdraw(account: LiveAccount, amount: number): Promise<OperationResult> {
-    return ask(account.ref, (replyTo: ActorRef<OperationResult>) => ({ type: 'Withdraw', amount, replyTo }), {
-      timeoutMs: this.options.askTimeoutMs,
-    });
-  }
-
-  state(account: LiveAccount): Promise<AccountState> {
-    return ask(account.ref, (replyTo: ActorRef<AccountState>) => ({ type: 'GetAccount', replyTo }), {
-      timeoutMs: this.options.askTimeoutMs,
-    });
-  }
-
-  private startAccount(entry: AccountEntry): void {
-    if (this.live.has(entry.id)) return;
-    const ref = this.system.spawn(accountBehavior(entry.id, { onPersistFailure: this.options.onPersistFailure }), `account-${entry.id}`);
-    this.live.set(entry.id, { entry, ref });
-  }
+function isUnavailable(result: { readonly ok: boolean }): result is Unavailable {
+  return !result.ok && (result as { reason?: unknown }).reason === 'unavailable';
 }

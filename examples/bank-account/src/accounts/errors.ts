@@ -1,13 +1,18 @@
 import { EngramError } from '@engram/core';
 
-/** The app could not start: the account directory could not be recovered from the store. */
-export class DirectoryRecoveryFailed extends EngramError {
-  override readonly name = 'DirectoryRecoveryFailed';
+/**
+ * An account could not answer: it did not within the ask timeout, its write failed, or it is
+ * stopping with too many requests waiting. The request may be retried (a deposit or withdrawal
+ * with the same Idempotency-Key is then applied once).
+ */
+export class AccountUnavailable extends EngramError {
+  override readonly name = 'AccountUnavailable';
 
   constructor(
-    readonly persistenceId: string,
-    cause: Error,
+    readonly id: string,
+    readonly reason: string,
+    cause?: unknown,
   ) {
-    super(`the account directory (persistenceId ${persistenceId}) could not be recovered: ${cause.message}`, cause);
+    super(`account ${id} is unavailable: ${reason}`, cause);
   }
 }

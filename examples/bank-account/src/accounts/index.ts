@@ -1,3 +1,4 @@
-export { Accounts, type AccountsOptions, type LiveAccount, type RecoverySummary } from './Accounts.js';
-export { DirectoryRecoveryFailed } from './errors.js';
-export { RecoveryWatch, type RecoveryOutcome } from './RecoveryWatch.js';
+export { AccountHistory, type HistoryOrder, type HistoryPage, type HistoryRequest } from './AccountHistory.js';
+export { accountManager, type AccountManagerOptions, type ManagerMessage, type ManagerStats } from './AccountManager.js';
+export { Accounts, type AccountsOptions } from './Accounts.js';
+export { AccountUnavailable } from './errors.js';

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@engram/core';
-import { accountIdOf, directoryPersistenceId } from '../domain/index.js';
+import { accountIdOf } from '../domain/index.js';
 
 /** One event of the audit trail, as `GET /audit` returns it. */
 export interface AuditEntry {
@@ -92,9 +92,9 @@ function describe(persistenceId: string, type: string, fields: Record<string, un
       ? `Deposited: deposit of ${amount} cents into account ${account}`
       : `Withdrawn: withdrawal of ${amount} cents from account ${account}`;
   }
-  if (persistenceId === directoryPersistenceId && type === 'AccountOpened') {
+  if (account !== undefined && type === 'AccountOpened') {
     const owner = typeof fields['owner'] === 'string' ? `for ${fields['owner']}` : 'without an owner';
-    return `AccountOpened: account ${String(fields['id'])} opened ${owner}`;
+    return `AccountOpened: account ${account} opened ${owner}`;
   }
   // Events the app does not know yet are still found by the words of their fields.
   return `${type}: event ${persistenceId} ${JSON.stringify(event) ?? String(event)}`;

@@ -37,27 +37,27 @@ export class ApiError extends EngramError {
 }
 
 /**
- * The response for any error a handler threw. Known refusals carry their own status; an ask that
- * got no answer in time is a 503 (the store may be down, the actor restarting); anything else is
- * a 500 whose details go to the log only, never to the client.
+ * The response for any error a handler threw. Known refusals carry their own status; an account
+ * that could not answer (its write failed, it did not answer in time, the service is stopping) is
+ * a 503 naming it; anything else is a 500 whose details go to the log only, never to the client.
  */
 export function errorResponse(error: unknown, c: Context, log: Logger): Response {
   if (error instanceof ApiError) return c.json(error.body, error.status);
-  if (isErrorNamed(error, 'AskTimeout')) {
-    log.warn({ err: error, method: c.req.method, path: c.req.path }, 'request timed out waiting for an actor');
-    return c.json(
-      {
-        error: 'unavailable',
-        message:
-          'the account did not answer in time (storage may be recovering); try again later. ' +
-          'A deposit or withdrawal that timed out may still have been applied: check the history before repeating it.',
-      } satisfies ErrorBody,
-      503,
-    );
+  if (isErrorNamed(error, 'AccountUnavailable')) {
+    const { id } = error as Error & { readonly id: string };
+    log.warn({ err: error, account: id, method: c.req.method, path: c.req.path }, 'request answered 503: the account is unavailable');
+    c.header('Retry-After', '1');
+    const retry = c.req.method === 'POST' ? ` ${retryAdvice}` : '';
+    return c.json({ error: 'unavailable', message: `${error.message}; try again shortly.${retry}`, id } satisfies ErrorBody, 503);
   }
   if (isErrorNamed(error, 'ActorSystemTerminated')) {
+    c.header('Retry-After', '1');
     return c.json({ error: 'unavailable', message: 'the service is shutting down; try again later' } satisfies ErrorBody, 503);
   }
   log.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
   return c.json({ error: 'internal', message: 'internal error; the details are in the server log' } satisfies ErrorBody, 500);
 }
+
+const retryAdvice =
+  'A deposit or withdrawal answered 503 may or may not have been applied: repeat it with the same Idempotency-Key ' +
+  'and it is applied exactly once (without a key, check the history before repeating it).';

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { HistoryRequest } from '../accounts/index.js';
 import { parseCursor, type AuditQuery } from '../audit/index.js';
 import { accountIdProblem } from '../domain/index.js';
 import { ApiError } from './errors.js';
@@ -55,6 +56,22 @@ export function parseAccountList(c: Context): AccountListRequest {
     if (problem !== undefined) throw invalidParameter('after', `must be an account id (the "next" of the previous page): it ${problem}`);
   }
   return { after, limit: limitOf(params) };
+}
+
+/** `GET /accounts/:id/history?order=newest|oldest&after=<sequenceNr>&limit=`. */
+export function parseHistory(c: Context): HistoryRequest {
+  const params = parameters(c, ['order', 'after', 'limit']);
+  const order = params.get('order') ?? 'newest';
+  if (order !== 'newest' && order !== 'oldest') throw invalidParameter('order', `must be "newest" or "oldest", got ${JSON.stringify(order)}`);
+  const text = params.get('after');
+  let after: number | undefined;
+  if (text !== undefined) {
+    after = /^[1-9]\d{0,14}$/.test(text) ? Number(text) : undefined;
+    if (after === undefined) {
+      throw invalidParameter('after', `must be a sequence nr (a positive integer: the "next" of the previous page), got ${JSON.stringify(text)}`);
+    }
+  }
+  return { order, after, limit: limitOf(params) };
 }
 
 /** `GET /audit?q=&pid=&from=&to=&order=&after=&limit=`. */

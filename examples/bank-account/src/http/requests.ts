@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { accountIdProblem, amountProblem } from '../domain/index.js';
+import { accountIdProblem, amountProblem, idempotencyKeyProblem } from '../domain/index.js';
 import { ApiError } from './errors.js';
 
 /** The most bytes a request body may have: every valid body here is well under 1 KiB. */
@@ -85,4 +85,17 @@ export function pathAccountId(c: Context): string {
   const problem = accountIdProblem(id);
   if (problem !== undefined) throw new ApiError(400, 'invalid_id', `the account id in the path ${problem}`, { field: 'id' });
   return id;
+}
+
+export const idempotencyKeyHeader = 'Idempotency-Key';
+
+/** The request's `Idempotency-Key` header, checked; undefined when absent. */
+export function parseIdempotencyKey(c: Context): string | undefined {
+  const key = c.req.header(idempotencyKeyHeader);
+  if (key === undefined) return undefined;
+  const problem = idempotencyKeyProblem(key);
+  if (problem !== undefined) {
+    throw new ApiError(400, 'invalid_header', `the ${idempotencyKeyHeader} header ${problem}`, { field: idempotencyKeyHeader });
+  }
+  return key;
 }

@@ -1,4 +1,4 @@
-import type { AccountEntry, AccountState, Operation } from '../domain/index.js';
+import type { AccountInfo, Operation } from '../domain/index.js';
 
 /** The JSON shapes of the API. Times are ISO 8601 strings in UTC; amounts are cents. */
 export interface OperationView {
@@ -27,12 +27,6 @@ export function operationView(operation: Operation): OperationView {
   };
 }
 
-export function accountView(entry: AccountEntry, state: AccountState): AccountView {
-  return {
-    id: entry.id,
-    owner: entry.owner,
-    balance: state.balance,
-    operations: state.history.length,
-    openedAt: new Date(entry.openedAt).toISOString(),
-  };
+export function accountView(id: string, account: AccountInfo): AccountView {
+  return { id, owner: account.owner, balance: account.balance, operations: account.operations, openedAt: new Date(account.openedAt).toISOString() };
 }

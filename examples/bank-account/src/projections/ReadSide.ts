@@ -41,10 +41,10 @@ const restartBackoff = { minMs: 500, maxMs: 30_000, randomFactor: 0.2 } as const
  * The read side: the projections that keep the account summary and the audit trail (and publish
  * to NATS when configured), over every event of the system's journal.
  *
- * They read `allEvents`, not `eventsByTag('account')`: the summary needs the owner, which is in
- * the directory's `AccountOpened` (tagged `account-directory`), and the balance, which is in the
- * accounts' events (tagged `account`), in the order they happened; the audit trail and the
- * publisher take every event anyway. Events of other persistenceIds are passed over.
+ * They read `allEvents`: every event of an account is in its own journal (tagged `account`), so
+ * the summary could read `eventsByTag('account')` as well, but the audit trail and the publisher
+ * take every event anyway, and one source keeps the three in the same order. Events of other
+ * persistenceIds are passed over by the summary.
  */
 export class ReadSide implements ReadSideApi {
   private closing: Promise<void> | undefined;

@@ -50,7 +50,7 @@ describe('the NATS publisher without a broker', () => {
     });
     expect(failing.publisher.lastError.message).toContain(`NATS at nats://127.0.0.1:${port} is unavailable: could not connect within 200 ms`);
     expect(failing.publisher.lastError.message).not.toContain('secret');
-    expect(failing.publisher.lastError.envelopeId).toBe('AccountDirectory:1');
+    expect(failing.publisher.lastError.envelopeId).toBe('Account|offline:1');
     expect(failing.publisher.offset).toBeNull();
     expect(failing.publisher.lagEvents).toBe(2);
     // the read models are not held back by the publisher

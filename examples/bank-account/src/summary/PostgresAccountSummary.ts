@@ -57,7 +57,7 @@ export class PostgresAccountSummary implements ReadModel<PoolClient>, AccountSum
       }
       const operated = await client.query({
         text: `UPDATE ${this.table} SET balance = balance + $1, operations = operations + 1, updated_at = $2 WHERE id = $3 AND operations = $4`,
-        values: [change.delta, new Date(change.at), change.id, change.sequenceNr - 1],
+        values: [change.delta, new Date(change.at), change.id, change.operationNr - 1],
       });
       if (operated.rowCount === 0) {
         const found = await client.query<{ operations: number }>(`SELECT operations FROM ${this.table} WHERE id = $1`, [change.id]);
@@ -66,7 +66,7 @@ export class PostgresAccountSummary implements ReadModel<PoolClient>, AccountSum
           envelopeId(envelope),
           operations === undefined
             ? `account ${change.id} was never opened`
-            : `it is operation ${change.sequenceNr} of account ${change.id}, which has ${operations} applied`,
+            : `it is operation ${change.operationNr} of account ${change.id}, which has ${operations} applied`,
         );
       }
     }

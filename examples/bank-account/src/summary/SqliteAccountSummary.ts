@@ -59,13 +59,13 @@ export class SqliteAccountSummary implements ReadModel<Database>, AccountSummary
         }
         continue;
       }
-      if (statements.operate.run(change.delta, change.at, change.id, change.sequenceNr - 1).changes === 0) {
+      if (statements.operate.run(change.delta, change.at, change.id, change.operationNr - 1).changes === 0) {
         const found = statements.find.get(change.id);
         throw new ReadModelOutOfStep(
           envelopeId(envelope),
           found === undefined
             ? `account ${change.id} was never opened`
-            : `it is operation ${change.sequenceNr} of account ${change.id}, which has ${found.operations} applied`,
+            : `it is operation ${change.operationNr} of account ${change.id}, which has ${found.operations} applied`,
         );
       }
     }

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@engram/core';
-import { accountIdOf, directoryPersistenceId } from '../domain/index.js';
+import { accountIdOf } from '../domain/index.js';
 import { UnexpectedEvent } from './errors.js';
 
 /** What one event changes in the account summary. */
@@ -8,8 +8,8 @@ export type SummaryChange =
   | {
       readonly type: 'operation';
       readonly id: string;
-      /** The account's sequence nr of the event: its operation count once applied. */
-      readonly sequenceNr: number;
+      /** The account's operation count once this one is applied (its sequence nr minus the opening). */
+      readonly operationNr: number;
       /** Cents added to the balance (negative for a withdrawal). */
       readonly delta: number;
       readonly at: number;
@@ -17,30 +17,34 @@ export type SummaryChange =
 
 /**
  * The change `envelope` makes to the summary, or undefined for events of other persistenceIds.
- * The owner comes from the directory's `AccountOpened`, the balance from the account's own events.
+ * Everything comes from the account's own journal: its `AccountOpened` (event 1), then its
+ * deposits and withdrawals.
  */
 export function summaryChangeOf(envelope: EventEnvelope<unknown>): SummaryChange | undefined {
-  const event = envelope.event as Record<string, unknown> | null;
-  if (envelope.persistenceId === directoryPersistenceId) {
-    if (event?.['type'] !== 'AccountOpened') throw UnexpectedEvent.of(envelope, `the directory has no event type ${describeType(event)}`);
-    const id = event['id'];
-    const owner = event['owner'];
-    if (typeof id !== 'string' || id === '') throw UnexpectedEvent.of(envelope, 'AccountOpened without an account id');
-    if (owner !== null && typeof owner !== 'string') throw UnexpectedEvent.of(envelope, 'AccountOpened with an owner that is not a string or null');
-    return { type: 'opened', id, owner, at: timeOf(envelope, event) };
-  }
   const id = accountIdOf(envelope.persistenceId);
   if (id === undefined) return undefined;
+  const event = envelope.event as Record<string, unknown> | null;
   const type = event?.['type'];
+  if (type === 'AccountOpened') {
+    const owner = event!['owner'];
+    if (owner !== null && typeof owner !== 'string') throw UnexpectedEvent.of(envelope, 'AccountOpened with an owner that is not a string or null');
+    return { type: 'opened', id, owner, at: timeOf(envelope, event!) };
+  }
   if (type !== 'Deposited' && type !== 'Withdrawn') throw UnexpectedEvent.of(envelope, `an account has no event type ${describeType(event)}`);
   const amount = event!['amount'];
   if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) {
     throw UnexpectedEvent.of(envelope, `${type} with an amount that is not a positive integer of cents`);
   }
-  return { type: 'operation', id, sequenceNr: envelope.sequenceNr, delta: type === 'Deposited' ? amount : -amount, at: timeOf(envelope, event!) };
+  return {
+    type: 'operation',
+    id,
+    operationNr: envelope.sequenceNr - 1,
+    delta: type === 'Deposited' ? amount : -amount,
+    at: timeOf(envelope, event!),
+  };
 }
 
-/** The time the command was accepted, as the event records it; the write time for older events without one. */
+/** The time the command was accepted, as the event records it; the write time if it has none. */
 function timeOf(envelope: EventEnvelope<unknown>, event: Record<string, unknown>): number {
   const at = event['at'];
   return typeof at === 'number' && Number.isFinite(at) ? at : envelope.timestamp;

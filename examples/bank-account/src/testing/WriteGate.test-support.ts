@@ -1,16 +1,31 @@
 import type { AtomicWrite, Journal, JournalReader, PersistentRepr } from '@engram/core/spi';
 
 /**
- * Wraps a journal so that a test can hold writes: after `close()`, every `writeMessages` call
+ * Wraps a journal so that a test can hold writes: after `hold()`, every `writeMessages` call
  * waits until `open()`; `held` resolves once a call is waiting, i.e. a request is inside the app.
+ * `holdReads()` does the same for `readHighestSequenceNr` (start-up's first read of the store).
  */
 export class WriteGate implements Journal {
   private gate: Promise<void> | undefined;
   private openGate: () => void = () => {};
   private announceHeld: () => void = () => {};
   held: Promise<void> = Promise.resolve();
+  /** Writes waiting at the gate now (for ActorTestKit's `heldWork`). */
+  waiting = 0;
+
+  private readGate: Promise<void> | undefined;
+  private openReadGate: () => void = () => {};
 
   constructor(private readonly inner: Journal) {}
+
+  holdReads(): void {
+    this.readGate = new Promise((resolve) => (this.openReadGate = resolve));
+  }
+
+  openReads(): void {
+    this.readGate = undefined;
+    this.openReadGate();
+  }
 
   /** The inner journal's query side: the read side reads through it. */
   get reader(): JournalReader {
@@ -36,7 +51,12 @@ export class WriteGate implements Journal {
   async writeMessages(writes: readonly AtomicWrite[]): Promise<readonly (Error | undefined)[]> {
     if (this.gate !== undefined) {
       this.announceHeld();
-      await this.gate;
+      this.waiting++;
+      try {
+        await this.gate;
+      } finally {
+        this.waiting--;
+      }
     }
     return this.inner.writeMessages(writes);
   }
@@ -45,7 +65,8 @@ export class WriteGate implements Journal {
     return this.inner.replayMessages(persistenceId, from, to, max, onEvent);
   }
 
-  readHighestSequenceNr(persistenceId: string, from: number): Promise<number> {
+  async readHighestSequenceNr(persistenceId: string, from: number): Promise<number> {
+    if (this.readGate !== undefined) await this.readGate;
     return this.inner.readHighestSequenceNr(persistenceId, from);
   }
 

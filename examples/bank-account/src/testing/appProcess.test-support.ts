@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The app's real entry point in a child `node` process, running the TypeScript sources through a
@@ -11,14 +14,23 @@ export interface Exit {
   readonly signal: NodeJS.Signals | null;
 }
 
-/** The app as a separate process, with its log (stderr) readable line by line. */
+/** One line of the app's log: a JSON object (pino), or `{ raw }` for a line that is not one. */
+export type LogLine = Readonly<Record<string, any>>;
+
+/** The app as a separate process, with its log (stderr, JSON lines) readable line by line. */
 export class AppProcess {
   readonly exited: Promise<Exit>;
-  private readonly lines: string[] = [];
+  /** Every line of stderr, as written. */
+  readonly lines: string[] = [];
   private readonly watchers = new Set<() => void>();
   private exit: Exit | undefined;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    /** Where the process writes its pid (in a temporary folder unless `PID_FILE` was given). */
+    readonly pidFile: string,
+    cleanup: () => void,
+  ) {
     let partial = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       const parts = (partial + chunk).split('\n');
@@ -31,6 +43,7 @@ export class AppProcess {
       child.on('close', (code, signal) => {
         if (partial !== '') this.lines.push(partial);
         this.exit = { code, signal };
+        cleanup();
         this.notify();
         resolve(this.exit);
       });
@@ -45,23 +58,41 @@ export class AppProcess {
     const base = { ...process.env };
     delete base['ENGRAM_POSTGRES_URL'];
     delete base['ENGRAM_POSTGRES_SCHEMA'];
+    delete base['LOG_LEVEL'];
+    const scratch = mkdtempSync(join(tmpdir(), 'engram-bank-pid-'));
+    const pidFile = env['PID_FILE'] ?? join(scratch, 'bank-account.pid');
     const child = spawn(process.execPath, ['--import', loader, main], {
-      env: { ...base, PORT: '0', ...env },
+      env: { ...base, PORT: '0', PID_FILE: pidFile, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    return new AppProcess(child);
+    return new AppProcess(child, pidFile, () => rmSync(scratch, { recursive: true, force: true }));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   get log(): string {
     return this.lines.join('\n');
   }
 
-  /** The first log line matching `pattern` (also one logged earlier); rejects if the process exits first. */
+  /** The lines parsed. */
+  get entries(): readonly LogLine[] {
+    return this.lines.map(parseLine);
+  }
+
+  /** The URL of the first `listening on` line: the app takes requests. */
+  async listening(): Promise<string> {
+    const [, url] = await this.waitForLine(/^listening on (http:\/\/\S+)$/);
+    return url!;
+  }
+
+  /** The first log line whose message matches `pattern` (also one logged earlier); rejects if the process exits first. */
   waitForLine(pattern: RegExp): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         for (const line of this.lines) {
-          const match = line.match(pattern);
+          const match = String(parseLine(line)['msg'] ?? line).match(pattern);
           if (match !== null) {
             resolve(match);
             return true;
@@ -88,4 +119,14 @@ export class AppProcess {
   private notify(): void {
     for (const watcher of [...this.watchers]) watcher();
   }
+}
+
+function parseLine(line: string): LogLine {
+  try {
+    const parsed: unknown = JSON.parse(line);
+    if (typeof parsed === 'object' && parsed !== null) return parsed as LogLine;
+  } catch {
+    // not JSON: kept as it is
+  }
+  return { raw: line };
 }

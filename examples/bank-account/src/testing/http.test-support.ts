@@ -9,11 +9,17 @@ export interface Reply {
  * One HTTP request. An object `body` is sent as JSON, a string as it is (for malformed bodies);
  * the response must be JSON, as every response of the app is.
  */
-export async function request(baseUrl: string, method: string, path: string, body?: unknown): Promise<Reply> {
-  const init: RequestInit = { method };
+export async function request(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<Reply> {
+  const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    init.headers = { 'content-type': 'application/json' };
+    init.headers = { 'content-type': 'application/json', ...headers };
   }
   const response = await fetch(baseUrl + path, init);
   const text = await response.text();

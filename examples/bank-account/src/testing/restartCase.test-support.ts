@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { AppProcess } from './appProcess.test-support.js';
+import { allOperations } from './history.test-support.js';
 import { request } from './http.test-support.js';
 import { allAccounts, caughtUp } from './readSide.test-support.js';
 
@@ -18,8 +19,8 @@ const killAfterAcks = 400;
 export async function readModelsCatchUpAfterKill(env: Readonly<Record<string, string>>, cleanups: (() => void)[]): Promise<void> {
   const first = AppProcess.start(env);
   cleanups.push(() => first.kill('SIGKILL'));
-  const [, url] = await first.waitForLine(/listening on (http:\/\/\S+)/);
-  for (const id of accounts) expect((await request(url!, 'POST', '/accounts', { id, owner: `Owner of ${id}` })).status).toBe(201);
+  const url = await first.listening();
+  for (const id of accounts) expect((await request(url, 'POST', '/accounts', { id, owner: `Owner of ${id}` })).status).toBe(201);
 
   let acks = 0;
   let killed = false;
@@ -29,14 +30,14 @@ export async function readModelsCatchUpAfterKill(env: Readonly<Record<string, st
       let status: number;
       try {
         const path = `/accounts/${id}/${n % 7 === 0 ? 'withdrawals' : 'deposits'}`;
-        status = (await request(url!, 'POST', path, { amount: n % 7 === 0 ? 1 : 10 + stream })).status;
+        status = (await request(url, 'POST', path, { amount: n % 7 === 0 ? 1 : 10 + stream })).status;
       } catch (error) {
         if (killed) return;
         throw error;
       }
       expect(status).toBe(200); // withdrawals of 1 cent are always covered
       acks++;
-      if (acks === pauseAfterAcks) pausing = request(url!, 'POST', '/admin/projections/account-summary/pause');
+      if (acks === pauseAfterAcks) pausing = request(url, 'POST', '/admin/projections/account-summary/pause');
       if (acks === killAfterAcks) {
         await pausing;
         first.kill('SIGKILL');
@@ -49,8 +50,8 @@ export async function readModelsCatchUpAfterKill(env: Readonly<Record<string, st
 
   const second = AppProcess.start(env);
   cleanups.push(() => second.kill('SIGKILL'));
-  const [, url2] = await second.waitForLine(/listening on (http:\/\/\S+)/);
-  const call = (method: string, path: string, body?: unknown) => request(url2!, method, path, body);
+  const url2 = await second.listening();
+  const call = (method: string, path: string, body?: unknown) => request(url2, method, path, body);
 
   // The pause survived the kill, and the summary waits behind the deposits made since.
   const statuses = (await call('GET', '/admin/projections')).body.projections;
@@ -65,11 +66,12 @@ export async function readModelsCatchUpAfterKill(env: Readonly<Record<string, st
   expect(listed.map((a) => a.id)).toEqual(accounts);
   let events = 0;
   for (const account of listed) {
-    const history = (await call('GET', `/accounts/${account.id}/history`)).body;
+    const history = await allOperations(call, account.id);
     expect(history.operations.length).toBeGreaterThan(0);
     expect(account).toMatchObject({ owner: `Owner of ${account.id}`, balance: history.balance, operations: history.operations.length });
-    const audit = (await call('GET', `/audit?pid=${encodeURIComponent(`Account|${account.id}`)}&order=oldest&limit=500`)).body;
-    expect(audit.events.map((e: any) => e.sequenceNr)).toEqual(history.operations.map((o: any) => o.sequenceNr));
+    const audit = await auditSequenceNrs(call, `Account|${account.id}`);
+    // the opening, then every operation
+    expect(audit).toEqual([1, ...history.operations.map((o: any) => o.sequenceNr)]);
     events += history.operations.length;
   }
   // every acknowledged operation is there (and some the killed process never answered)
@@ -77,4 +79,16 @@ export async function readModelsCatchUpAfterKill(env: Readonly<Record<string, st
 
   second.kill('SIGTERM');
   expect(await second.exited).toEqual({ code: 0, signal: null });
+}
+
+/** The sequence nrs of a persistenceId's events in the audit trail, oldest first, every page. */
+async function auditSequenceNrs(call: (method: string, path: string) => Promise<{ readonly body: any }>, pid: string): Promise<number[]> {
+  const seqs: number[] = [];
+  let after: string | null = null;
+  do {
+    const body: any = (await call('GET', `/audit?pid=${encodeURIComponent(pid)}&order=oldest&limit=500${after === null ? '' : `&after=${after}`}`)).body;
+    seqs.push(...body.events.map((e: any) => e.sequenceNr));
+    after = body.next;
+  } while (after !== null);
+  return seqs;
 }

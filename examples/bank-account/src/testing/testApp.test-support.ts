@@ -16,7 +16,7 @@ export function tempDataDir(): { readonly dir: string; remove(): void } {
 export interface TestApp {
   readonly app: App;
   readonly logs: LogCapture;
-  call(method: string, path: string, body?: unknown): Promise<Reply>;
+  call(method: string, path: string, body?: unknown, headers?: Readonly<Record<string, string>>): Promise<Reply>;
 }
 
 /**
@@ -27,5 +27,5 @@ export async function startTestApp(env: Readonly<Record<string, string>>, option
   const echo = process.env['ENGRAM_TEST_ECHO_LOGS'] === undefined ? undefined : new ConsoleLogger();
   const logs = new LogCapture([], {}, echo);
   const app = await startApp({ config: loadConfig({ PORT: '0', ...env }), logger: logs, ...options });
-  return { app, logs, call: (method, path, body) => request(app.url, method, path, body) };
+  return { app, logs, call: (method, path, body, headers) => request(app.url, method, path, body, headers) };
 }
