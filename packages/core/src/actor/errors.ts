@@ -13,6 +13,31 @@ export class AskTimeout extends EngramError {
   }
 }
 
+/**
+ * An `ask` whose target was not alive when the request was sent (`'not alive'`: it had stopped, or
+ * nothing ever lived at the path, and the request went to dead letters), or stopped before it
+ * replied (`'stopped before reply'`). `cause` is the failure the target stopped with, if any.
+ */
+export class RecipientTerminated extends EngramError {
+  override readonly name = 'RecipientTerminated';
+
+  constructor(
+    readonly path: string,
+    readonly requestType: string,
+    readonly when: 'not alive' | 'stopped before reply',
+    failure?: Error,
+  ) {
+    const failed = failure === undefined ? '' : `after failing with ${failure.name}: ${failure.message}`;
+    const notAlive = failure === undefined ? 'is not alive (stopped, or never existed)' : `had stopped ${failed}`;
+    super(
+      when === 'not alive'
+        ? `ask to ${path} failed: the recipient ${notAlive}, so ${requestType} went to dead letters`
+        : `ask to ${path} failed: the recipient stopped before replying to ${requestType}${failure === undefined ? '' : ` ${failed}`}`,
+      failure,
+    );
+  }
+}
+
 /** A stash buffer is full: the message that did not fit is named, the actor fails with this. */
 export class StashOverflow extends EngramError {
   override readonly name = 'StashOverflow';

@@ -6,7 +6,7 @@ export {
   type ActorSystemConfig,
   type ExtensionId,
 } from './ActorSystem.js';
-export { ask, type AskOptions } from './ask.js';
+export { ask, type AskOptions, type ReplyOf } from './ask.js';
 export { Behavior, type BehaviorResult, type MessageHandler, type SignalHandler } from './Behavior.js';
 export { Behaviors, type Supervise } from './Behaviors.js';
 export { DeadLetters, type DeadLetter, type DeadLetterReason } from './DeadLetters.js';
@@ -18,6 +18,7 @@ export {
   InvalidActorName,
   InvalidMessage,
   NonErrorFailure,
+  RecipientTerminated,
   StashOverflow,
 } from './errors.js';
 export { ConsoleLogger, type ConsoleLoggerOptions, type Logger, type LogLevel } from './Logger.js';

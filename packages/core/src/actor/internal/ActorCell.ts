@@ -26,9 +26,10 @@ import type { Dispatcher, Runnable } from './Dispatcher.js';
 import { Adapted, Envelope, TimerFired, WatchedTerminated } from './Envelope.js';
 import { InternalMessage } from './InternalMessage.js';
 import { LocalActorRef, type MessageSink } from './LocalActorRef.js';
+import { AskerList, type AskRecipient } from './AskRecipient.js';
 import { RingQueue } from './RingQueue.js';
 import { StashBufferImpl, type StashOwner } from './StashBufferImpl.js';
-import type { TempActorRef } from './TempActorRef.js';
+import type { AskSettlement, TempActorRef } from './TempActorRef.js';
 import { SupervisorFrame } from './SupervisorFrame.js';
 import { TimerSchedulerImpl } from './TimerSchedulerImpl.js';
 
@@ -42,7 +43,7 @@ export interface SystemInternals {
   readonly log: Logger;
   register(ref: ActorRef<never>): void;
   unregister(path: string): void;
-  tempRef<R>(onReply: (message: R) => void): TempActorRef<R>;
+  tempRef<R>(ask: AskSettlement<R>): TempActorRef<R>;
 }
 
 type SystemMessage =
@@ -70,7 +71,7 @@ type AnyCell = ActorCell<any>;
  * messages (start, stop, child and watch notifications) go before user messages, but never
  * interrupt a handler.
  */
-export class ActorCell<T> implements Runnable, StashOwner, MessageSink {
+export class ActorCell<T> implements Runnable, StashOwner, MessageSink, AskRecipient {
   readonly self: LocalActorRef<T>;
   readonly log: Logger;
   readonly context: ActorContextImpl<T>;
@@ -86,6 +87,8 @@ export class ActorCell<T> implements Runnable, StashOwner, MessageSink {
   private scheduled = false;
   private readonly watchers = new Set<AnyCell>();
   private readonly watching = new Map<AnyCell, unknown>();
+  /** Asks waiting for a reply from this actor; they fail when it terminates (not when it restarts). */
+  private askers: AskerList | undefined;
   private timerScheduler: TimerSchedulerImpl<T> | undefined;
   private stashes: StashBufferImpl<T>[] = [];
   private failure: Error | undefined;
@@ -113,6 +116,19 @@ export class ActorCell<T> implements Runnable, StashOwner, MessageSink {
 
   get isTerminated(): boolean {
     return this.state === 'terminated';
+  }
+
+  get recipient(): AskRecipient {
+    return this;
+  }
+
+  addAsker(ask: TempActorRef<unknown>): void {
+    if (this.state === 'terminated') return ask.recipientTerminated('not alive', this.failure);
+    (this.askers ??= new AskerList()).add(ask);
+  }
+
+  removeAsker(ask: TempActorRef<unknown>): void {
+    this.askers?.remove(ask);
   }
 
   tell(message: unknown): void {
@@ -500,6 +516,7 @@ export class ActorCell<T> implements Runnable, StashOwner, MessageSink {
       if (queue === undefined) continue;
       for (const message of queue.drain()) this.deadLetter(message, 'recipient stopped');
     }
+    this.askers?.failAll(this.failure);
     for (const watcher of this.watchers) watcher.tell(new WatchedTerminated(this, this.failure));
     this.watchers.clear();
     this.parent?.enqueueSystem({ kind: 'childTerminated', child: this });

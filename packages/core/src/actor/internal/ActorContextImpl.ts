@@ -67,6 +67,7 @@ export class ActorContextImpl<T> implements ActorContext<T> {
     const path = `${cell.path}/$adapter${(this.adapterCount++).toString(36)}`;
     return new LocalActorRef<U>(path, {
       sys: cell.sys,
+      recipient: cell,
       tell: (message) => cell.tell(new Adapted(() => adapt(message as U), message)),
     });
   }

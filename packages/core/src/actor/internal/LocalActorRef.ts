@@ -1,10 +1,13 @@
 import type { ActorRef } from '../ActorRef.js';
 import type { SystemInternals } from './ActorCell.js';
+import type { AskRecipient } from './AskRecipient.js';
 
 /** What a ref reaches: something accepting messages, in a system. */
 export interface MessageSink {
   tell(message: unknown): void;
   readonly sys: SystemInternals;
+  /** Whose termination fails the asks to this ref. */
+  readonly recipient: AskRecipient;
 }
 
 /**

@@ -7,7 +7,8 @@ import type { Scheduler } from '../Scheduler.js';
 import type { SystemInternals } from './ActorCell.js';
 import { Dispatcher } from './Dispatcher.js';
 import { LocalActorRef } from './LocalActorRef.js';
-import { TempActorRef } from './TempActorRef.js';
+import { goneRecipient } from './AskRecipient.js';
+import { type AskSettlement, TempActorRef } from './TempActorRef.js';
 
 /** The machinery of one actor system, kept off its public face. */
 export class SystemRuntime implements SystemInternals {
@@ -43,6 +44,7 @@ export class SystemRuntime implements SystemInternals {
     if (live !== undefined) return live as ActorRef<T>;
     return new LocalActorRef<T>(path, {
       sys: this,
+      recipient: goneRecipient,
       tell: (message) => {
         if (message === null || message === undefined) throw new InvalidMessage(path);
         this.deadLetters.publish({ message, recipient: path, reason: 'no such actor' });
@@ -50,7 +52,7 @@ export class SystemRuntime implements SystemInternals {
     });
   }
 
-  tempRef<T>(onReply: (message: T) => void): TempActorRef<T> {
-    return new TempActorRef<T>(this, this.tempCount++, onReply);
+  tempRef<T>(ask: AskSettlement<T>): TempActorRef<T> {
+    return new TempActorRef<T>(this, this.tempCount++, ask);
   }
 }

@@ -1,31 +1,65 @@
 import type { ActorRef } from '../ActorRef.js';
 import type { DeadLetters } from '../DeadLetters.js';
-import { InvalidMessage } from '../errors.js';
+import { AskTimeout, InvalidMessage, RecipientTerminated } from '../errors.js';
+import type { Cancellable, Scheduler } from '../Scheduler.js';
+import { AskerList, type AskRecipient } from './AskRecipient.js';
 
-/** What a temporary ref needs from its system. */
+/** What a temporary ref needs from its system (and what an `ask` to one needs). */
 export interface TempRefHost {
   readonly address: string;
   readonly deadLetters: DeadLetters;
+  readonly scheduler: Scheduler;
   register(ref: ActorRef<never>): void;
   unregister(path: string): void;
+  tempRef<R>(ask: AskSettlement<R>): TempActorRef<R>;
+}
+
+/** Where one ask's outcome goes, and what its error messages name (copied into the ref's fields). */
+export interface AskSettlement<R> {
+  readonly targetPath: string;
+  readonly recipient: AskRecipient;
+  readonly timeoutMs: number;
+  readonly resolve: (reply: R) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /**
- * A one-reply ref (for `ask`): the first message completes it, later ones are dead letters. Its
- * path is built, and the ref registered for resolution, only when someone reads the path (to
- * serialize it); most asks never do, and skip that cost.
+ * The reply side of one `ask` (Akka's PromiseActorRef): the first message resolves the ask, later
+ * ones are dead letters. While the ask waits, this ref is registered with the target's actor,
+ * which fails it if it terminates; whichever of reply, timeout or termination comes first settles
+ * the ask and undoes the other two.
+ *
+ * Its path is built, and the ref registered for resolution, only when someone reads the path (to
+ * serialize it); most asks never do, and skip that cost. An ask *to* a temp ref (a resolved
+ * `replyTo`) fails once the ref has taken its message, as an ask to a stopped actor does.
  */
-export class TempActorRef<T> implements ActorRef<T> {
+export class TempActorRef<T> implements ActorRef<T>, AskRecipient {
+  /** Links in the target's `AskerList`. */
+  prevAsker: TempActorRef<unknown> | undefined;
+  nextAsker: TempActorRef<unknown> | undefined;
+  /** Named in the error messages; set once the request is built. */
+  requestType = 'the request';
+  timeout: Cancellable | undefined;
   readonly #host: TempRefHost;
   readonly #id: number;
-  readonly #onReply: (message: T) => void;
+  readonly #targetPath: string;
+  readonly #recipient: AskRecipient;
+  readonly #timeoutMs: number;
+  readonly #resolve: (reply: T) => void;
+  readonly #reject: (error: unknown) => void;
   #open = true;
   #path: string | undefined;
+  /** Asks to this ref itself. */
+  #askers: AskerList | undefined;
 
-  constructor(host: TempRefHost, id: number, onReply: (message: T) => void) {
+  constructor(host: TempRefHost, id: number, ask: AskSettlement<T>) {
     this.#host = host;
     this.#id = id;
-    this.#onReply = onReply;
+    this.#targetPath = ask.targetPath;
+    this.#recipient = ask.recipient;
+    this.#timeoutMs = ask.timeoutMs;
+    this.#resolve = ask.resolve;
+    this.#reject = ask.reject;
   }
 
   get path(): string {
@@ -36,14 +70,18 @@ export class TempActorRef<T> implements ActorRef<T> {
     return this.#path;
   }
 
+  get settled(): boolean {
+    return !this.#open;
+  }
+
   tell(message: T): void {
     if (message === null || message === undefined) throw new InvalidMessage(this.path);
     if (!this.#open) {
       this.#host.deadLetters.publish({ message, recipient: this.path, reason: 'reply already received' });
       return;
     }
-    this.dispose();
-    this.#onReply(message);
+    this.close();
+    this.#resolve(message);
   }
 
   toJSON(): string {
@@ -54,8 +92,49 @@ export class TempActorRef<T> implements ActorRef<T> {
     return `ActorRef(${this.path})`;
   }
 
-  dispose(): void {
+  /** Starts waiting on the target's actor (which may fail the ask at once). */
+  register(): void {
+    this.#recipient.addAsker(this as TempActorRef<unknown>);
+  }
+
+  timedOut(): void {
+    this.timeout = undefined;
+    if (this.close()) this.#reject(new AskTimeout(this.#targetPath, this.#timeoutMs, this.requestType));
+  }
+
+  /** Called by the recipient, which has already taken this ask off its list. */
+  recipientTerminated(when: RecipientTerminated['when'], failure: Error | undefined): void {
+    if (this.close()) {
+      this.#reject(new RecipientTerminated(this.#targetPath, this.requestType, when, failure));
+    }
+  }
+
+  fail(error: unknown): void {
+    if (this.close()) this.#reject(error);
+  }
+
+  addAsker(ask: TempActorRef<unknown>): void {
+    if (!this.#open) return ask.recipientTerminated('not alive', undefined);
+    (this.#askers ??= new AskerList()).add(ask);
+  }
+
+  removeAsker(ask: TempActorRef<unknown>): void {
+    this.#askers?.remove(ask);
+  }
+
+  /** What an `ask` to a temp ref needs: its system, and the ref itself as the recipient. */
+  static askSinkOf(ref: unknown): { readonly sys: TempRefHost; readonly recipient: AskRecipient } | undefined {
+    return ref instanceof TempActorRef ? { sys: ref.#host, recipient: ref } : undefined;
+  }
+
+  /** Settles: false if it already was. Later messages to the ref are dead letters. */
+  private close(): boolean {
+    if (!this.#open) return false;
     this.#open = false;
+    this.timeout?.cancel();
+    this.#recipient.removeAsker(this as TempActorRef<unknown>);
     if (this.#path !== undefined) this.#host.unregister(this.#path);
+    this.#askers?.failAll(undefined);
+    return true;
   }
 }
