@@ -1,10 +1,17 @@
 import type { ActorRef } from '../actor/ActorRef.js';
+import type { PersistFailure } from './errors.js';
 
 type SideEffect<S> =
   | { readonly kind: 'run'; readonly run: (state: S) => void }
   | { readonly kind: 'reply'; readonly to: ActorRef<never>; readonly reply: (state: S) => unknown }
   | { readonly kind: 'stop' }
   | { readonly kind: 'unstashAll' };
+
+/** A reply to send when the events of an effect are not stored (see `Effect.onFailure`). */
+interface FailureReply {
+  readonly to: ActorRef<never>;
+  readonly reply: (error: PersistFailure) => unknown;
+}
 
 export type EffectKind = 'persist' | 'none' | 'unhandled' | 'stop' | 'stash' | 'unstashAll';
 
@@ -27,6 +34,26 @@ export interface Effect<E, S> {
   thenStop<S2 = S>(): Effect<E, S2>;
   /** Hands every command stashed with Effect.stash() back, before newer ones. */
   thenUnstashAll<S2 = S>(): Effect<E, S2>;
+  /**
+   * Sends `replyTo` the reply built from the error when the events of this effect are not stored,
+   * so a caller hears of it at once instead of waiting for its ask timeout:
+   *
+   * ```ts
+   * Effect.persist(event)
+   *   .thenReply(cmd.replyTo, (s) => ({ ok: true, balance: s.balance }))
+   *   .onFailure(cmd.replyTo, (error) => ({ ok: false, error: error.message }));
+   * ```
+   *
+   * It runs exactly once when the events are not stored: rejected (EventRejected: the serializer
+   * or the store refused them; the actor goes on), not written (JournalFailure: the write failed,
+   * an earlier write of the same actor failed, or the actor stopped or restarted before the write
+   * was sent; the actor stops, or restarts under `onPersistFailure`). A write still in flight
+   * when the actor stops is answered when the journal answers: onFailure if it failed, nothing if
+   * it was stored. It never runs when the events are stored; the `then*` side effects run then.
+   * Several onFailure on one effect all run, in order; on an effect that persists nothing it
+   * never runs.
+   */
+  onFailure<const R>(replyTo: ActorRef<R>, reply: (error: PersistFailure) => NoInfer<R>): Effect<E, S>;
 }
 
 /** @internal */
@@ -35,6 +62,7 @@ export class EffectImpl<E, S> implements Effect<E, S> {
     readonly kind: EffectKind,
     readonly events: readonly E[],
     readonly sideEffects: readonly SideEffect<S>[],
+    readonly failureReplies: readonly FailureReply[] = [],
   ) {}
 
   thenRun<S2 = S>(run: (state: S2) => void): Effect<E, S2> {
@@ -53,10 +81,15 @@ export class EffectImpl<E, S> implements Effect<E, S> {
     return this.with<S2>({ kind: 'unstashAll' });
   }
 
+  onFailure<const R>(replyTo: ActorRef<R>, reply: (error: PersistFailure) => NoInfer<R>): Effect<E, S> {
+    const failureReply: FailureReply = { to: replyTo as ActorRef<never>, reply };
+    return new EffectImpl<E, S>(this.kind, this.events, this.sideEffects, [...this.failureReplies, failureReply]);
+  }
+
   private with<S2>(sideEffect: SideEffect<S2>): Effect<E, S2> {
     // All side effects of one effect see the same state; S only narrows what the handler declared.
     const earlier = this.sideEffects as unknown as readonly SideEffect<S2>[];
-    return new EffectImpl<E, S2>(this.kind, this.events, [...earlier, sideEffect]);
+    return new EffectImpl<E, S2>(this.kind, this.events, [...earlier, sideEffect], this.failureReplies);
   }
 }
 

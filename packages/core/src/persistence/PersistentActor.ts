@@ -40,10 +40,23 @@ export abstract class PersistentActor<C, E = unknown> {
     return [];
   }
 
-  /** The journal failed to store `event`; the actor stops right after this. Default: nothing (it is logged). */
+  /**
+   * The journal failed to store `event`; the actor stops (or restarts under `onPersistFailure`)
+   * right after this, and the persist handler never runs. Default: nothing (it is logged).
+   *
+   * This is where a caller waiting for the command that persisted `event` can be answered: keep
+   * its replyTo where this hook finds it (e.g. in a field set before `persist`). Only the first
+   * event that failed is reported: writes queued behind it (persistAsync) fail unreported, and so
+   * does a write still in flight when the actor stops. `eventSourced` answers each of them with
+   * `Effect.onFailure`.
+   */
   onPersistFailure(_cause: JournalFailure, _event: E, _sequenceNr: number): void {}
 
-  /** `event` was rejected (not stored); the actor goes on. Default: nothing (it is logged). */
+  /**
+   * `event` was rejected (not stored); the actor goes on and the persist handler does not run for
+   * it. Called once per rejected event, in order, so a caller waiting for the command can be
+   * answered from here. Default: nothing (it is logged).
+   */
   onPersistRejected(_cause: EventRejected, _event: E, _sequenceNr: number): void {}
 
   /** Recovery failed; the actor stops right after this. Default: nothing (it is logged). */

@@ -44,6 +44,14 @@ export class EventRejected extends EngramError {
 }
 
 /**
+ * Why the events of an effect were not stored, as `Effect.onFailure` hands it over: switch on
+ * `error.name`. An EventRejected actor goes on; after a JournalFailure it stops (or restarts under
+ * `onPersistFailure`). Both name the persistenceId, the sequence nr and the event type, and keep
+ * the store's or serializer's error as `cause`.
+ */
+export type PersistFailure = EventRejected | JournalFailure;
+
+/**
  * Recovery could not rebuild the state: the snapshot or an event could not be read (unknown
  * manifest, unparsable payload), the event handler threw, or the store failed. Nothing on disk
  * was changed.

@@ -5,6 +5,7 @@ export {
   IllegalPersistenceOperation,
   JournalContractViolation,
   JournalFailure,
+  type PersistFailure,
   RecoveryFailed,
   RecoveryTimedOut,
 } from './errors.js';

@@ -1,6 +1,6 @@
 import type { EventAdapter } from '../../serialization/EventAdapter.js';
 import type { SnapshotMetadata, SnapshotSelectionCriteria } from '../../spi/SnapshotStore.js';
-import type { EventRejected, JournalFailure } from '../errors.js';
+import type { EventRejected, JournalFailure, PersistFailure } from '../errors.js';
 import type { Recovery } from '../Recovery.js';
 import type { PersistenceResponse } from '../responses.js';
 import type { WriteOutcome } from './JournalBatcher.js';
@@ -12,6 +12,12 @@ export interface PersistOptions<E> {
   readonly onEvent?: (event: E, sequenceNr: number) => void;
   /** Runs after the write's last event was handled (stored) or reported (rejected). */
   readonly onDone?: (outcome: WriteOutcome) => void;
+  /**
+   * Runs once if the events are not stored: rejected (before onDone), failed, or left unsent or
+   * unconfirmed when the incarnation ended; then possibly after the actor stopped, when the
+   * journal answers a write that was in flight.
+   */
+  readonly onFailure?: ((error: PersistFailure) => void) | undefined;
 }
 
 /** What the engine offers a front door while the actor runs. */

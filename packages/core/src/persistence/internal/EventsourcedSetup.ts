@@ -34,6 +34,8 @@ export class EventsourcedSetup<C, E> {
   private ended = false;
   /** Set while the stash overflows, so the warning is logged once per overflow, not per command. */
   private overflowing = false;
+  /** Set by Running: answers the writes still pending when the incarnation ends. */
+  onEnd: (() => void) | undefined;
 
   constructor(
     readonly ctx: ActorContext<C>,
@@ -151,6 +153,11 @@ export class EventsourcedSetup<C, E> {
     this.cancelRecoveryTimeout();
     this.releaseRecoveryPermit();
     this.persistence.releaseWriter(this.persistenceId, this.ctx.self.path);
+    try {
+      this.onEnd?.();
+    } catch (error) {
+      this.log.error({ err: error }, 'answering the pending writes of a stopping actor threw');
+    }
     if (restarting) {
       this.persistence.writer.abandon(
         this.writeSession,

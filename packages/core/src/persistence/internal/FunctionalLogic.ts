@@ -5,7 +5,7 @@ import type { EventAdapter } from '../../serialization/EventAdapter.js';
 import type { SnapshotMetadata } from '../../spi/SnapshotStore.js';
 import { SnapshotSelectionCriteria } from '../../spi/SnapshotStore.js';
 import { EffectImpl } from '../Effect.js';
-import type { EventRejected } from '../errors.js';
+import type { EventRejected, PersistFailure } from '../errors.js';
 import { IllegalPersistenceOperation } from '../errors.js';
 import type { EventSourcedSettings } from '../eventSourced.js';
 import type { EventSourcedSignal } from '../EventSourcedSignal.js';
@@ -118,7 +118,21 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
         if (!snapshotDue) return this.runSideEffects(effect, api);
         api.saveSnapshot(this.state, { blocking: true, then: () => this.runSideEffects(effect, api) });
       },
+      onFailure: effect.failureReplies.length === 0 ? undefined : (error) => this.replyFailure(effect, error),
     });
+  }
+
+  /** Every onFailure reply of `effect` is sent, even when one of them throws (the first error is rethrown). */
+  private replyFailure(effect: EffectImpl<E, S>, error: PersistFailure): void {
+    let failure: { readonly error: unknown } | undefined;
+    for (const { to, reply } of effect.failureReplies) {
+      try {
+        (to as { tell(message: unknown): void }).tell(reply(error));
+      } catch (replyError) {
+        failure ??= { error: replyError };
+      }
+    }
+    if (failure !== undefined) throw failure.error;
   }
 
   private shouldSnapshot(event: E, sequenceNr: number): boolean {

@@ -1,7 +1,7 @@
 import type { InternalMessage } from '../../../actor/internal/InternalMessage.js';
 import { RingQueue } from '../../../actor/internal/RingQueue.js';
 import type { SnapshotMetadata, SnapshotSelectionCriteria } from '../../../spi/SnapshotStore.js';
-import { EventRejected, IllegalPersistenceOperation, JournalFailure, RecoveryFailed } from '../../errors.js';
+import { EventRejected, IllegalPersistenceOperation, JournalFailure, RecoveryFailed, type PersistFailure } from '../../errors.js';
 import type { PersistenceResponse } from '../../responses.js';
 import { EventCodec } from '../EventCodec.js';
 import type { PersistOptions, RunningApi } from '../EventsourcedLogic.js';
@@ -58,6 +58,7 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
 
   static enter<C, E>(setup: EventsourcedSetup<C, E>, sequenceNr: number, snapshotSequenceNr: number): Phase<C> {
     const running = new Running(setup, sequenceNr, snapshotSequenceNr);
+    setup.onEnd = () => running.failUnstored();
     try {
       running.runUserCode(() => setup.logic.onRecoveryCompleted(running));
     } catch (error) {
@@ -193,10 +194,49 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
     const session = this.setup.writeSession;
     for (const slot of this.madeWrites) {
       if (slot.write === undefined) continue;
-      writer.submit(slot.write, session, (outcome) => this.setup.tellSelf(new WriteDone(slot, outcome)));
+      writer.submit(slot.write, session, (outcome) => this.onSettled(slot, outcome));
     }
     this.made.length = 0;
     this.madeWrites.length = 0;
+  }
+
+  private onSettled(slot: WriteSlot, outcome: WriteOutcome): void {
+    slot.settled = outcome;
+    // After the incarnation ended no turn will handle it: only a write that was not stored is told.
+    if (this.setup.hasEnded) return this.failIfUnstored(slot);
+    this.setup.tellSelf(new WriteDone(slot, outcome));
+  }
+
+  /**
+   * The incarnation is failing or ending: every pending write whose events are known not to be
+   * stored is told now (a failed write fails the ones after it); one still queued or in flight is
+   * told when the journal answers (`onSettled`).
+   */
+  private failUnstored(): void {
+    for (const invocation of this.pending.drain()) {
+      if (invocation.kind === 'event') this.failIfUnstored(invocation.slot);
+    }
+  }
+
+  private failIfUnstored(slot: WriteSlot): void {
+    const known = slot.known;
+    if (known === undefined || known.kind === 'stored') return;
+    const { persistenceId } = this.setup;
+    const eventType = EventCodec.typeOf(slot.events[0]);
+    const error: PersistFailure =
+      known.kind === 'failed'
+        ? new JournalFailure(persistenceId, slot.firstSequenceNr, eventType, known.error)
+        : (slot.rejection ?? new EventRejected(persistenceId, slot.firstSequenceNr, eventType, known.error));
+    this.reportQuietly(slot, error);
+  }
+
+  /** For failures the actor stops with: a throwing onFailure is logged, not thrown over the failure. */
+  private reportQuietly(slot: WriteSlot, error: PersistFailure): void {
+    try {
+      slot.reportFailure(error);
+    } catch (hookError) {
+      this.setup.log.error({ phase: this.name, sequenceNr: slot.firstSequenceNr, err: hookError }, 'onFailure threw');
+    }
   }
 
   /** Runs the handlers that are due, then takes stashed commands while nothing blocks them. */
@@ -243,6 +283,9 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
       } catch (error) {
         log.error({ phase: this.name, err: error }, 'onPersistFailure threw');
       }
+      // Before the actor stops, so a caller is answered before it hears that the actor terminated.
+      this.reportQuietly(slot, failure);
+      this.failUnstored();
       throw failure;
     }
     this.lastSequenceNr = sequenceNr;
@@ -251,11 +294,13 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
       invocation.onEvent?.(event, sequenceNr);
     } else {
       const rejection = new EventRejected(persistenceId, sequenceNr, EventCodec.typeOf(event), outcome.error);
+      slot.rejection ??= rejection;
       log.warn({ phase: this.name, sequenceNr, err: rejection }, 'event rejected');
       if (this.setup.persistence.isInspected) this.report({ type: 'EventRejected', sequenceNr, error: rejection });
       logic.onPersistRejected(rejection, event, sequenceNr);
     }
     if (!lastOfWrite) return;
+    if (outcome.kind === 'rejected') slot.reportFailure(slot.rejection!);
     if (outcome.kind === 'stored' && this.setup.persistence.isInspected) {
       this.report({ type: 'EventsStored', events: slot.events, firstSequenceNr: sequenceNr - slot.events.length + 1 });
     }
@@ -281,10 +326,10 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
     let slot: WriteSlot;
     try {
       const reprs = events.map((event, i) => codec.encode(event, first + i, timestamp));
-      slot = new WriteSlot({ persistenceId, events: reprs }, events, options.onDone);
+      slot = new WriteSlot({ persistenceId, events: reprs }, events, first, options.onDone, options.onFailure);
     } catch (error) {
       // Not serializable: rejected here, reported in order with the writes before it.
-      slot = new WriteSlot(undefined, events, options.onDone);
+      slot = new WriteSlot(undefined, events, first, options.onDone, options.onFailure);
       slot.outcome = { kind: 'rejected', error: error as Error };
     }
     for (let i = 0; i < events.length; i++) {
