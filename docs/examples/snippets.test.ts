@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const docs = readdirSync(`${root}docs`).filter((name) => name.endsWith('.md'));
+const markdownIn = (folder: string) => readdirSync(`${root}docs/${folder}`).filter((name) => name.endsWith('.md')).map((name) => `${folder}${name}`);
+const docs = [...markdownIn(''), ...markdownIn('guide/')];
 const block = /```ts\n([\s\S]*?)```/g;
 const fileLine = /^\/\/ ((?:docs|packages|examples)\/[\w./-]+\.ts)\n/;
 
