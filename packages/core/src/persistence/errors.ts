@@ -1,7 +1,14 @@
 import { EngramError } from '../errors/index.js';
+import type { NotSerializable } from '../serialization/errors.js';
 
 function pidText(persistenceId: string): string {
   return JSON.stringify(persistenceId);
+}
+
+/** A cause's text for the message of an error that already names the persistenceId and sequence nr. */
+function causeText(cause: unknown): string {
+  if (cause instanceof EventNotSerializable) return cause.detail;
+  return (cause as Error)?.message ?? String(cause);
 }
 
 /**
@@ -37,9 +44,63 @@ export class EventRejected extends EngramError {
   ) {
     super(
       `event ${eventType} (sequence nr ${sequenceNr}) of persistenceId ${pidText(persistenceId)} was rejected and not stored: ` +
-        `${(cause as Error)?.message ?? String(cause)}`,
+        causeText(cause),
       cause,
     );
+  }
+}
+
+/**
+ * The event serializer cannot store an event faithfully (with the default JSON serializer: a
+ * Date, Map, Set, class instance, bigint, NaN, function, undefined in an array, a cycle). The
+ * cause of an EventRejected: the event is not stored and the actor goes on.
+ */
+export class EventNotSerializable extends EngramError {
+  override readonly name = 'EventNotSerializable';
+  /** Where inside the event, e.g. `event.items[2].at`; undefined when the serializer does not say. */
+  readonly path: string | undefined;
+  /** The message without the event's identity (what an EventRejected around it shows). */
+  readonly detail: string;
+
+  constructor(
+    readonly persistenceId: string,
+    readonly sequenceNr: number,
+    readonly eventType: string,
+    cause: NotSerializable,
+  ) {
+    const reason = cause.reasonAt('event');
+    const hint = '(use plain data, or an event adapter that converts it)';
+    super(
+      `event ${eventType} (sequence nr ${sequenceNr}) of persistenceId ${pidText(persistenceId)} cannot be stored ` +
+        `faithfully by the ${cause.serializer} serializer: ${reason} ${hint}`,
+      cause,
+    );
+    this.path = cause.path === undefined ? undefined : `event${cause.path}`;
+    this.detail = `the ${cause.serializer} serializer cannot store it faithfully: ${reason} ${hint}`;
+  }
+}
+
+/**
+ * The snapshot serializer cannot store a state faithfully (see EventNotSerializable). The snapshot
+ * is not saved (a SnapshotFailed signal, a SaveSnapshotFailure response); events still are.
+ */
+export class SnapshotNotSerializable extends EngramError {
+  override readonly name = 'SnapshotNotSerializable';
+  /** Where inside the state, e.g. `snapshot.seen`; undefined when the serializer does not say. */
+  readonly path: string | undefined;
+
+  constructor(
+    readonly persistenceId: string,
+    readonly sequenceNr: number,
+    cause: NotSerializable,
+  ) {
+    super(
+      `the snapshot at sequence nr ${sequenceNr} of persistenceId ${pidText(persistenceId)} cannot be stored faithfully ` +
+        `by the ${cause.serializer} serializer: ${cause.reasonAt('snapshot')} (keep the state plain data, or store ` +
+        `snapshots with the V8 serializer, persistence.snapshotSerializer: 2, which keeps Map, Set, Date and bigint)`,
+      cause,
+    );
+    this.path = cause.path === undefined ? undefined : `snapshot${cause.path}`;
   }
 }
 

@@ -109,8 +109,10 @@ describe('rejection', () => {
     expect(rejected).toMatchObject({ type: 'EventRejected', sequenceNr: 1, event: { type: 'Added', amount: 10n } });
     expect((rejected as { error: Error }).error.message).toBe(
       'event Added (sequence nr 1) of persistenceId "rej" was rejected and not stored: ' +
-        'json serializer cannot store this value faithfully: $.amount is a bigint, which JSON cannot store',
+        'the json serializer cannot store it faithfully: event.amount is a bigint (10n); JSON cannot store it ' +
+        '(use plain data, or an event adapter that converts it)',
     );
+    expect((rejected as { error: Error }).error.cause).toMatchObject({ name: 'EventNotSerializable', path: 'event.amount' });
   });
 
   it('an event the store refuses (too large) is rejected, and the actor goes on', async () => {

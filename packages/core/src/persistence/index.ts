@@ -1,6 +1,7 @@
 export { Effect, type EffectKind } from './Effect.js';
 export {
   DuplicatePersistenceId,
+  EventNotSerializable,
   EventRejected,
   IllegalPersistenceOperation,
   JournalContractViolation,
@@ -8,6 +9,7 @@ export {
   type PersistFailure,
   RecoveryFailed,
   RecoveryTimedOut,
+  SnapshotNotSerializable,
 } from './errors.js';
 export { eventSourced, type EventSourcedSettings } from './eventSourced.js';
 export type { EventSourcedSignal } from './EventSourcedSignal.js';

@@ -8,6 +8,8 @@ export class SerializationCheckFailed extends EngramError {
     readonly what: 'command' | 'event' | 'state',
     reason: string,
     cause?: unknown,
+    /** Where inside it, from its root: `command.when`, `event.items[2].at`, `state.seen`; when known. */
+    readonly path?: string,
   ) {
     super(`the ${what} does not survive serialization: ${reason}`, cause);
   }

@@ -1,16 +1,17 @@
-import { isDeepStrictEqual } from 'node:util';
 import { describeMessage } from '../../actor/errors.js';
 import { NotSerializable } from '../../serialization/errors.js';
 import type { EventAdapter } from '../../serialization/EventAdapter.js';
+import { findDifference } from '../../serialization/findDifference.js';
 import type { Serialization } from '../../serialization/Serialization.js';
 import type { PersistentRepr, SerializedValue } from '../../spi/PersistentRepr.js';
 import type { SelectedSnapshot } from '../../spi/SnapshotStore.js';
-import { RecoveryFailed } from '../errors.js';
+import { EventNotSerializable, RecoveryFailed, SnapshotNotSerializable } from '../errors.js';
 
 /**
  * Turns one actor's events and snapshots into what the stores keep, and back: event adapter,
  * manifest, tags, serializer. Reading failures become RecoveryFailed naming the sequence nr and
- * manifest; writing failures are thrown as they are (the write is then rejected).
+ * manifest. Writing failures are thrown (the write is then rejected), a value the serializer
+ * refuses as EventNotSerializable / SnapshotNotSerializable naming where in it.
  */
 export class EventCodec<E> {
   constructor(
@@ -25,7 +26,14 @@ export class EventCodec<E> {
   encode(event: E, sequenceNr: number, timestamp: number): PersistentRepr {
     const serializer = this.serialization.eventSerializer;
     const manifest = this.adapter.manifest(event);
-    const payload = serializer.serialize(this.adapter.toJournal(event), manifest);
+    const journalEvent = this.adapter.toJournal(event);
+    let payload: string | Uint8Array;
+    try {
+      payload = serializer.serialize(journalEvent, manifest);
+    } catch (error) {
+      if (error instanceof NotSerializable) throw new EventNotSerializable(this.persistenceId, sequenceNr, EventCodec.typeOf(event), error);
+      throw error;
+    }
     if (this.verify) this.verifyRoundTrip(event, serializer.deserialize(payload, manifest), manifest);
     return {
       persistenceId: this.persistenceId,
@@ -48,9 +56,14 @@ export class EventCodec<E> {
     }
   }
 
-  encodeSnapshot(snapshot: unknown): SerializedValue {
+  encodeSnapshot(snapshot: unknown, sequenceNr: number): SerializedValue {
     const serializer = this.serialization.snapshotSerializer;
-    return { serializerId: serializer.id, manifest: '', payload: serializer.serialize(snapshot, '') };
+    try {
+      return { serializerId: serializer.id, manifest: '', payload: serializer.serialize(snapshot, '') };
+    } catch (error) {
+      if (error instanceof NotSerializable) throw new SnapshotNotSerializable(this.persistenceId, sequenceNr, error);
+      throw error;
+    }
   }
 
   decodeSnapshot(selected: SelectedSnapshot): unknown {
@@ -64,12 +77,18 @@ export class EventCodec<E> {
 
   private verifyRoundTrip(event: E, stored: unknown, manifest: string): void {
     const readBack = this.adapter.fromJournal(stored, manifest);
-    if (readBack.length !== 1 || !isDeepStrictEqual(readBack[0], event)) {
-      throw new NotSerializable(
-        'round-trip check',
-        `event ${EventCodec.typeOf(event)} came back from the serializer and event adapter as ${describeReadBack(readBack)}`,
-      );
+    const type = EventCodec.typeOf(event);
+    if (readBack.length !== 1) {
+      throw new NotSerializable('round-trip check', `event ${type} came back from the event adapter as ${readBack.length} events: ${describeReadBack(readBack)}`);
     }
+    const difference = findDifference(event, readBack[0]);
+    if (difference === undefined) return;
+    throw new NotSerializable(
+      'round-trip check',
+      `event ${type} came back from the serializer and event adapter changed: event${difference.path} ${difference.how}`,
+      undefined,
+      { path: difference.path, problem: difference.how },
+    );
   }
 
   /** For error messages: the event's `type` field or class name. */

@@ -369,7 +369,7 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
     if (blocking) this.snapshotsBlocking++;
     let save: Promise<void>;
     try {
-      save = persistence.snapshotStore.save(metadata, codec.encodeSnapshot(snapshot));
+      save = persistence.snapshotStore.save(metadata, codec.encodeSnapshot(snapshot, metadata.sequenceNr));
     } catch (error) {
       save = Promise.reject(error);
     }
