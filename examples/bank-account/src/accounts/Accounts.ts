@@ -72,6 +72,8 @@ export class Accounts {
       if (isErrorNamed(error, 'AskTimeout')) {
         throw new AccountUnavailable(id, `it did not answer within ${timeoutMs} ms (its store may be failing and the account restarting)`, error);
       }
+      // The manager stopped before the account answered: the service is shutting down.
+      if (isErrorNamed(error, 'RecipientTerminated')) throw new AccountUnavailable(id, 'the service stopped before the account answered', error);
       throw error;
     }
     if (isUnavailable(result)) throw new AccountUnavailable(id, result.message);

@@ -6,6 +6,7 @@ import {
   type ActorContext,
   type ActorRef,
   type Behavior,
+  type PersistFailure,
 } from '@engram/core';
 import type {
   AccountCommand,
@@ -18,6 +19,7 @@ import type {
   OperationCommand,
   OperationResult,
   PassivationRequest,
+  Unavailable,
 } from './accountProtocol.js';
 import { accountPersistenceId } from './accountId.js';
 import { UnexpectedAccountEvent } from './errors.js';
@@ -78,7 +80,9 @@ export function handleAccountCommand(id: string, options: Pick<AccountBehaviorOp
     if (!state.opened) {
       if (command.type === 'Open') {
         const event: AccountEvent = { type: 'AccountOpened', owner: command.owner, at: ctx.system.scheduler.now() };
-        return Effect.persist<AccountEvent, AccountState>(event).thenReply(command.replyTo, (s) => ({ ok: true, account: accountInfo(s as OpenAccount) }));
+        return Effect.persist<AccountEvent, AccountState>(event)
+          .thenReply(command.replyTo, (s) => ({ ok: true, account: accountInfo(s as OpenAccount) }))
+          .onFailure(command.replyTo, (error) => notStored('the opening', error));
       }
       // Not found: answer, and ask the manager to stop this actor (through it, so that commands
       // arriving meanwhile are not lost).
@@ -126,7 +130,22 @@ function handleOperation(state: OpenAccount, command: OperationCommand, now: num
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
   };
   const operation = operationOf(state.sequenceNr + 1, event)!;
-  return Effect.persist<AccountEvent, AccountState>(event).thenReply(replyTo, () => ({ ok: true, operation, balance: balanceAfter, replayed: false }));
+  return Effect.persist<AccountEvent, AccountState>(event)
+    .thenReply(replyTo, () => ({ ok: true, operation, balance: balanceAfter, replayed: false }))
+    .onFailure(replyTo, (error) => notStored(`the ${type}`, error));
+}
+
+/**
+ * The answer to a command whose event was not stored, sent at once rather than leaving the
+ * caller to its ask timeout. The store's error itself goes to the log (the actor restarts with
+ * it), not to the client.
+ */
+function notStored(what: string, error: PersistFailure): Unavailable {
+  const message =
+    error.name === 'EventRejected'
+      ? `the store refused ${what}, which was not applied (${error.name})`
+      : `its store failed while writing ${what} (${error.name})`;
+  return { ok: false, reason: 'unavailable', message };
 }
 
 /**
