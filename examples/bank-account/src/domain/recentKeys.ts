@@ -9,7 +9,7 @@ export interface KeyedOperation {
 /**
  * The idempotency keys an account remembers, oldest chunk first. Kept in chunks so that
  * remembering one more key copies at most one chunk, not every key, and forgetting drops a whole
- * chunk: an account remembers at least its last `keptKeys` keys (up to `keptKeys + keysPerChunk - 1`).
+ * chunk: an account remembers at least its last `keptKeys` keys (up to `keptKeys + keysPerChunk`).
  * Arrays rather than an object keyed by the key, so that a key such as `__proto__` is just a string.
  */
 export type RecentKeys = readonly (readonly KeyedOperation[])[];
