@@ -1,4 +1,4 @@
-import { Effect, eventSourced, JournalFailure, StashOverflow, type EventAdapter } from '@engram/core';
+import { Effect, EventNotSerializable, eventSourced, JournalFailure, StashOverflow, type EventAdapter } from '@engram/core';
 import { EventSourcedBehaviorTestKit, SerializationCheckFailed } from '@engram/core/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cart, type Cart, type CartCommand, type CartEvent } from '../commands/cart.js';
@@ -124,7 +124,13 @@ describe('serialization checks: what would not survive the journal fails the tes
     try {
       const result = await notes.runCommand({ type: 'noteAt', when: new Date(0) });
       expect(result.events).toEqual([]);
-      expect(result.rejections[0]?.message).toContain('$.at is a Date (JSON would store a string)');
+      expect(result.rejections[0]?.message).toBe(
+        'event NotedAt (sequence nr 1) of persistenceId "notebook" was rejected and not stored: the json serializer cannot ' +
+          'store it faithfully: event.at is a Date; JSON turns it into a string (use plain data, or an event adapter that converts it)',
+      );
+      const cause = result.rejections[0]?.cause;
+      expect(cause).toBeInstanceOf(EventNotSerializable);
+      expect((cause as EventNotSerializable).path).toBe('event.at');
     } finally {
       await notes.shutdown();
     }
@@ -137,7 +143,7 @@ describe('serialization checks: what would not survive the journal fails the tes
       expect(failure).toBeInstanceOf(SerializationCheckFailed);
       expect((failure as SerializationCheckFailed).what).toBe('event');
       expect((failure as Error).message).toBe(
-        'the event does not survive serialization: event Noted came back from the serializer and event adapter as [{"type":"Noted","t":"hello"}]',
+        "the event does not survive serialization: event Noted came back from the serializer and event adapter changed: event.text was 'hello', came back absent",
       );
     } finally {
       await notes.shutdown();
