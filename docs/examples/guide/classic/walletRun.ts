@@ -13,7 +13,7 @@ function start(path: string, print: (line: string) => void) {
 
 export async function walletRun(path: string, print: (line: string) => void = console.log): Promise<void> {
   const send = async (wallet: ActorRef<WalletCommand>, command: (replyTo: ActorRef<WalletReply>) => WalletCommand) => {
-    const reply: WalletReply = await ask(wallet, command, { timeoutMs: 3000 });
+    const reply = await ask(wallet, command, { timeoutMs: 3000 });
     print(reply.ok ? `balance ${reply.balance}` : `refused: ${reply.reason}`);
   };
   const first = start(path, print);

@@ -1,11 +1,11 @@
 import { ActorSystem, ask, PersistenceQuery } from '@engram/core';
-import { cart, type Cart, type CartEvent } from './cart.js';
+import { cart, type CartEvent } from './cart.js';
 
 export async function shopping(print: (line: string) => void = console.log): Promise<void> {
   const system = ActorSystem.create('shop'); // no journal configured: events stay in memory
   const alice = system.spawn(cart('alice'), 'cart-alice');
   const show = async (label: string) => {
-    const state: Cart = await ask(alice, (replyTo) => ({ type: 'get', replyTo }), { timeoutMs: 3000 });
+    const state = await ask(alice, (replyTo) => ({ type: 'get', replyTo }), { timeoutMs: 3000 });
     print(`${label}: ${state.status} [${state.items.join(', ')}]`);
   };
 

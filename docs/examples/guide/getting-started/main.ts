@@ -9,8 +9,8 @@ const system = ActorSystem.create('counters', {
 });
 const visits = system.spawn(counter('visits'), 'visits');
 
-const before: number = await ask(visits, (replyTo) => ({ type: 'get', replyTo }), { timeoutMs: 3000 });
-const after: number = await ask(visits, (replyTo) => ({ type: 'increment', by: 1, replyTo }), { timeoutMs: 3000 });
+const before = await ask(visits, (replyTo) => ({ type: 'get', replyTo }), { timeoutMs: 3000 });
+const after = await ask(visits, (replyTo) => ({ type: 'increment', by: 1, replyTo }), { timeoutMs: 3000 });
 console.log(`visits: ${before} -> ${after}`);
 
 await system.terminate(); // waits for pending writes, stops the actors, closes the file

@@ -10,7 +10,7 @@ export async function visitsOnPostgres(connectionString: string, schema: string,
   for (const run of [1, 2]) {
     const system = ActorSystem.create('counters', { persistence: storesOnPool(pool, schema) });
     const visits = system.spawn(counter('visits'), 'visits');
-    const count: number = await ask(visits, (replyTo) => ({ type: 'increment', by: 1, replyTo }), { timeoutMs: 5000 });
+    const count = await ask(visits, (replyTo) => ({ type: 'increment', by: 1, replyTo }), { timeoutMs: 5000 });
     print(`run ${run}: ${count} visits`);
     await system.terminate(); // closes the stores; the pool is yours
   }

@@ -15,7 +15,7 @@ async function run(path: string, print: (line: string) => void, commands: readon
   });
   const bolts = system.spawn(stock('bolt'), 'bolt');
   for (const command of commands) bolts.tell(command);
-  const onHand: number = await ask(bolts, (replyTo) => ({ type: 'get', replyTo }), { timeoutMs: 3000 });
+  const onHand = await ask(bolts, (replyTo) => ({ type: 'get', replyTo }), { timeoutMs: 3000 });
   print(`on hand: ${onHand}`);
   await system.terminate();
 }
