@@ -137,15 +137,24 @@ export function printOpening(result: OpeningResult): void {
     `  opened ${formatCount(result.ids.length)} of ${formatCount(result.target)} in ${formatDuration(whole.seconds)} (${formatRate(rate(whole))} opens/s overall, p50 ${formatMs(whole.p50Ms)} ms, p99 ${formatMs(whole.p99Ms)} ms)`,
   );
   if (result.stoppedByBound) {
-    const last = result.checkpoints.at(-1);
-    console.log(`  STOPPED BY THE BOUND (--open-minutes) after ${formatCount(last?.done ?? 0)} opens; the deposit runs use the ${formatCount(result.ids.length)} accounts opened`);
+    const done = whole.ok + whole.errors;
+    console.log(
+      `  STOPPED BY THE BOUND (--open-minutes) after ${formatCount(done)} opens (${formatCount(whole.errors)} of them errors); the deposit runs use the ${formatCount(result.ids.length)} accounts opened`,
+    );
+    // A floor that needs no model: the rate of opening has only been falling.
+    const slowest = Math.min(...result.slices.slice(0, -1).map((slice) => rate(slice.interval)));
+    if (Number.isFinite(slowest)) {
+      console.log(
+        `  at the rate of the slowest full slice (${formatRate(slowest)} opens/s), the other ${formatCount(result.target - done)} would take at least ${formatDuration((result.target - done) / slowest)} more`,
+      );
+    }
     const fit = extrapolateSeconds(result.checkpoints, result.target);
     if (fit === undefined) console.log('  too few checkpoints to extrapolate the time to open them all');
     else {
       console.log(
         `  EXTRAPOLATED, not measured: opening all ${formatCount(result.target)} would take about ${formatDuration(fit.seconds)} ` +
           `(a line through the time per open against the accounts open: ${fit.msPerOpenAt(0).toFixed(2)} ms at 0, ` +
-          `${fit.msPerOpenAt(last?.done ?? 0).toFixed(2)} ms at ${formatCount(last?.done ?? 0)}, ${fit.msPerOpenAt(result.target).toFixed(2)} ms at ${formatCount(result.target)})`,
+          `${fit.msPerOpenAt(done).toFixed(2)} ms at ${formatCount(done)}, ${fit.msPerOpenAt(result.target).toFixed(2)} ms at ${formatCount(result.target)})`,
       );
     }
   }
