@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { programs, writeConsumerProject } from './consumerProject.js';
 import { PackCheckFailed } from './PackCheckFailed.js';
 import { runCommand, seconds, type Command, type CommandResult } from './runCommand.js';
-import { checkTarballs, packPackages, type PackedPackage } from './tarballs.js';
+import { checkTarballs, packageDirs, packPackages, type PackedPackage } from './tarballs.js';
 
 export interface Deadlines {
   readonly build: number;
@@ -94,7 +94,8 @@ export async function runPackCheck(options: PackCheckOptions = {}): Promise<Pack
     await run({
       step: 'build',
       command: node,
-      args: [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
+      // The published packages only (tsconfig.build.json also builds the examples and bench).
+      args: [join(root, 'node_modules/typescript/bin/tsc'), '-b', ...packageDirs],
       cwd: root,
       deadlineMs: deadlines.build,
     });
@@ -242,6 +243,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   try {
     const report = await runPackCheck({ keep: process.argv.includes('--keep'), log: (line) => console.log(`[pack-check] ${line}`) });
     console.log(`[pack-check] npm ${report.npmVersion}; TypeScript ${report.typescript.join(' and ')}`);
+    for (const warning of report.installWarnings) console.log(`[pack-check] install said: ${warning}`);
     console.log(`[pack-check] counter: ${report.counterRuns.map((r) => r.trim()).join(', then ')}`);
     console.log(`[pack-check] ${report.entries.trim().split('\n').join('\n[pack-check] ')}`);
     console.log(`[pack-check] TCK on @engram/sqlite: ${report.tck.passed} passed, ${report.tck.skipped} skipped`);
