@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { defaultDeadlines, expectedCounterOutput, runPackCheck } from './packCheck.js';
+import { consumerEnv, defaultDeadlines, expectedCounterOutput, runPackCheck } from './packCheck.js';
 import { PackCheckFailed } from './PackCheckFailed.js';
 import { runCommand } from './runCommand.js';
 
 // The check installs from the npm registry (typescript, vitest, the drivers; the tarballs' own
 // dependencies). Without it the test skips with the reason, unless CI=true.
-const registryProblem = await runCommand({ step: 'npm ping', command: 'npm', args: ['ping'], cwd: process.cwd(), deadlineMs: 30_000 }).then(
+const ping = { step: 'npm ping', command: 'npm', args: ['ping'], cwd: process.cwd(), deadlineMs: 30_000, env: consumerEnv() };
+const registryProblem = await runCommand(ping).then(
   () => undefined,
   (error: unknown) => (error instanceof PackCheckFailed ? error.message : String(error)),
 );
