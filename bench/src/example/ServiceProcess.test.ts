@@ -37,6 +37,21 @@ describe('ServiceProcess', () => {
     expect(readFileSync(logFile, 'utf8')).toContain('"port":"0"');
   });
 
+  it('waits while the service answers 503 (port bound before it is ready)', async () => {
+    const slow = script(
+      'slow.mjs',
+      `import { createServer } from 'node:http';
+       const readyAt = Date.now() + 700;
+       const server = createServer((req, res) => { res.statusCode = Date.now() < readyAt ? 503 : 404; res.end('{}'); });
+       server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
+       process.on('SIGTERM', () => { server.closeAllConnections(); server.close(() => process.exit(0)); });`,
+    );
+    const { service, url } = await ServiceProcess.start({ script: slow, env: {}, logFile: join(dir, 'slow.log'), startDeadlineMs: 10_000 });
+    const response = await fetch(`${url}/anything`);
+    expect(response.status).toBe(404);
+    await service.stop(10_000);
+  });
+
   it('fails with the last log lines when the program exits before it listens', async () => {
     const failing = script('failing.mjs', `console.error('bank-account: could not start: DATA_DIR is not writable'); process.exit(1);`);
     await expect(ServiceProcess.start({ script: failing, env: {}, logFile: join(dir, 'failing.log'), startDeadlineMs: 10_000 })).rejects.toThrow(

@@ -142,7 +142,8 @@ export class ServiceProcess {
     });
   }
 
-  // Any HTTP answer counts (the probe path is unknown to the service, so 404 is expected).
+  // The probe path is unknown to the service, so a 404 means it routes requests; a service that binds
+  // its port before it is ready answers 503 until then.
   private async answering(url: string, deadlineMs: number): Promise<void> {
     const deadline = performance.now() + deadlineMs;
     for (;;) {
@@ -150,11 +151,12 @@ export class ServiceProcess {
       try {
         const response = await request(`${url}/bench-readiness-probe`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
         await response.body.dump();
-        return;
+        if (response.statusCode !== 503) return;
       } catch {
-        if (performance.now() > deadline) throw new ServiceTimedOut(this.program, `answer an HTTP request at ${url}`, deadlineMs, this.lastLines);
-        await sleep(100);
+        // not accepting connections yet
       }
+      if (performance.now() > deadline) throw new ServiceTimedOut(this.program, `answer an HTTP request at ${url} with another status than 503`, deadlineMs, this.lastLines);
+      await sleep(100);
     }
   }
 

@@ -2,8 +2,8 @@
  * The bank-account example under HTTP load: the service in a child process on a fresh DATA_DIR,
  * N accounts opened, then one deposit run per connection count to uniformly random accounts,
  * reported per interval (the last against the first shows whether it slows down as it grows).
- * Baseline in the same run: a trivial Hono server on the same HTTP stack (baselineServer.ts) under
- * the same load generator. Prints figures; never fails on time.
+ * Baseline in the same run, before and after the example (other work on the machine moves it): a
+ * trivial Hono server on the same HTTP stack (baselineServer.ts) under the same load generator. Prints figures; never fails on time.
  *
  *   npm run bench:example -- --app <examples/bank-account/dist/main.js> [--accounts 100000] [--connections 1,20,100] [--minutes 10]
  */
@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineLine } from '../lib/report.js';
 import { lastOverFirst, printDepositRun, runDeposits, type DepositResult } from './depositPhase.js';
+import type { Interval } from './Meter.js';
 import { openAccounts, printOpening, type OpeningResult } from './openingPhase.js';
 import { parseOptions, printUsage, type BenchOptions } from './options.js';
 import { formatCount, formatDuration, formatMs, formatRate, loadLine, printTable, rate } from './print.js';
@@ -51,9 +52,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   let keep = options.keepData;
   try {
-    const baseline = options.baselineSeconds > 0 ? await measureBaseline(options, workDir) : undefined;
+    const baselines: Measured[] = [];
+    if (options.baselineSeconds > 0) baselines.push(await measureBaseline(options, workDir, 'before the example'));
     const app = await measureApp(options, workDir);
-    printSummary(options, app, baseline);
+    if (options.baselineSeconds > 0 && !app.deposits.some((result) => result.serviceExited)) {
+      baselines.push(await measureBaseline(options, workDir, 'after the example'));
+    }
+    printSummary(options, app, baselines);
     if (app.deposits.some((result) => result.serviceExited)) {
       // Not about time: a service that died under load is a failed run, and its log says why.
       process.exitCode = 1;
@@ -69,10 +74,10 @@ async function main(): Promise<void> {
   console.log(`\nwhole run: ${formatDuration((performance.now() - startedAt) / 1000)}; load ${loadLine()}`);
 }
 
-async function measureBaseline(options: BenchOptions, workDir: string): Promise<Measured> {
-  console.log(`\n## Baseline: Hono on @hono/node-server answering the same routes from a Map (no Engram), ${options.baselineSeconds} s per figure`);
+async function measureBaseline(options: BenchOptions, workDir: string, when: string): Promise<Measured> {
+  console.log(`\n## Baseline ${when}: Hono on @hono/node-server answering the same routes from a Map (no Engram), ${options.baselineSeconds} s per figure; load ${loadLine()}`);
   const script = fileURLToPath(new URL('./baselineServer.js', import.meta.url));
-  const { service, url } = await ServiceProcess.start({ script, env: { PORT: '0' }, logFile: join(workDir, 'baseline.log'), startDeadlineMs });
+  const { service, url } = await ServiceProcess.start({ script, env: { PORT: '0' }, logFile: join(workDir, `baseline ${when}.log`.replaceAll(' ', '-')), startDeadlineMs });
   active = service;
   try {
     const opening = await openAccounts({ url, accounts: options.accounts, connections: options.openConnections, boundMs: options.baselineSeconds * 1000, verbose: false });
@@ -141,20 +146,25 @@ async function measureApp(options: BenchOptions, workDir: string): Promise<Measu
   }
 }
 
-function printSummary(options: BenchOptions, app: Measured, baseline: Measured | undefined): void {
+function printSummary(options: BenchOptions, app: Measured, baselines: readonly Measured[]): void {
   console.log(`\n## Summary (${describeCheckout(options.app)})`);
   const { opening } = app;
+  // Both baselines (before and after the example) are shown; "of baseline" is against their mean.
+  const baselineRates = (pick: (measured: Measured) => Interval): { readonly text: string; readonly mean: number | undefined } => {
+    const rates = baselines.map((measured) => rate(pick(measured)));
+    return { text: rates.length === 0 ? '-' : rates.map(formatRate).join(' / '), mean: rates.length === 0 ? undefined : rates.reduce((a, b) => a + b, 0) / rates.length };
+  };
   const ofBaseline = (value: number, base: number | undefined): string => (base === undefined ? '-' : `${((100 * value) / base).toFixed(0)}%`);
-  const baseOpen = baseline === undefined ? undefined : rate(baseline.opening.whole);
+  const baseOpen = baselineRates((measured) => measured.opening.whole);
   console.log(
     `opening: ${formatCount(opening.ids.length)} of ${formatCount(opening.target)} accounts in ${formatDuration(opening.whole.seconds)}, ${formatRate(rate(opening.whole))} opens/s` +
-      ` (first slice ${formatRate(rate(opening.slices[0]!.interval))}, last ${formatRate(rate(opening.slices.at(-1)!.interval))}; baseline ${baseOpen === undefined ? '-' : formatRate(baseOpen)}, ${ofBaseline(rate(opening.whole), baseOpen)})` +
+      ` (first slice ${formatRate(rate(opening.slices[0]!.interval))}, last ${formatRate(rate(opening.slices.at(-1)!.interval))}; baseline ${baseOpen.text}, ${ofBaseline(rate(opening.whole), baseOpen.mean)})` +
       (opening.stoppedByBound ? ' STOPPED BY THE BOUND' : ''),
   );
-  const header = ['connections', 'deposits/s', 'first interval', 'last interval', 'last / first', 'p50 ms', 'p99 ms', 'errors', 'baseline deposits/s', 'of baseline'];
+  const header = ['connections', 'deposits/s', 'first interval', 'last interval', 'last / first', 'p50 ms', 'p99 ms', 'errors', 'baseline deposits/s (before / after)', 'of baseline'];
   const rows = [header];
   for (const [i, result] of app.deposits.entries()) {
-    const base = baseline === undefined ? undefined : rate(baseline.deposits[i]!.whole);
+    const base = baselineRates((measured) => measured.deposits[i]!.whole);
     rows.push([
       String(result.connections),
       formatRate(rate(result.whole)),
@@ -164,8 +174,8 @@ function printSummary(options: BenchOptions, app: Measured, baseline: Measured |
       formatMs(result.whole.p50Ms),
       formatMs(result.whole.p99Ms),
       formatCount(result.whole.errors + result.warmup.errors),
-      base === undefined ? '-' : formatRate(base),
-      ofBaseline(rate(result.whole), base),
+      base.text,
+      ofBaseline(rate(result.whole), base.mean),
     ]);
   }
   printTable(rows);
@@ -173,7 +183,7 @@ function printSummary(options: BenchOptions, app: Measured, baseline: Measured |
   const errors =
     opening.whole.errors +
     app.deposits.reduce((sum, result) => sum + result.whole.errors + result.warmup.errors, 0) +
-    (baseline === undefined ? 0 : baseline.opening.whole.errors + baseline.deposits.reduce((sum, result) => sum + result.whole.errors + result.warmup.errors, 0));
+    baselines.reduce((sum, measured) => sum + measured.opening.whole.errors + measured.deposits.reduce((all, result) => all + result.whole.errors + result.warmup.errors, 0), 0);
   if (errors > 0) console.log(`THIS RUN HAD ${formatCount(errors)} ERRORS (non-2xx answers or failed requests, warm-ups and baseline included; kinds printed above)`);
   else console.log('no errors: every request got a 2xx');
   console.log(`latency p50/p99 of the whole run: ${app.deposits.map((d) => `${d.connections} conn ${formatMs(d.whole.p50Ms)}/${formatMs(d.whole.p99Ms)} ms`).join(', ')}`);
