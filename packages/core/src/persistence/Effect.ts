@@ -47,7 +47,8 @@ export interface Effect<E, S> {
    * It runs exactly once when the events are not stored: rejected (EventRejected: the serializer
    * or the store refused them; the actor goes on), not written (JournalFailure: the write failed,
    * an earlier write of the same actor failed, or the actor stopped or restarted before the write
-   * was sent; the actor stops, or restarts under `onPersistFailure`). A write still in flight
+   * was sent; the actor stops, or restarts under `onPersistFailure`), or never written
+   * (EventHandlerFailed: the event handler threw on them; the actor fails). A write still in flight
    * when the actor stops is answered when the journal answers: onFailure if it failed, nothing if
    * it was stored. It never runs when the events are stored; the `then*` side effects run then.
    * Several onFailure on one effect all run, in order; on an effect that persists nothing it

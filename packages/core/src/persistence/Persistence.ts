@@ -20,6 +20,16 @@ export interface PersistenceSettings {
   readonly maxConcurrentWrites: number;
   readonly terminateTimeoutMs: number;
   readonly verifySerialization: boolean;
+  readonly freezeState: boolean;
+}
+
+function isProduction(): boolean {
+  return typeof process !== 'undefined' && process.env['NODE_ENV'] === 'production';
+}
+
+function requireBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new InvalidArgument(name, value, 'true or false');
+  return value;
 }
 
 const extensionId: ExtensionId<Persistence> = {
@@ -73,6 +83,7 @@ export class Persistence {
       ),
       terminateTimeoutMs: requireNumber('persistence.terminateTimeoutMs', config.terminateTimeoutMs ?? 5000, { min: 0 }),
       verifySerialization: config.verifySerialization ?? false,
+      freezeState: requireBoolean('persistence.freezeState', config.freezeState ?? !isProduction()),
     };
     this.recoveryPermits = new RecoveryPermitter(this.settings.maxConcurrentRecoveries);
     this.writer = new JournalBatcher(

@@ -34,6 +34,15 @@ export interface PersistenceConfig extends SerializationConfig {
    * not come back equal. Costs a round trip per event: meant for tests (the test kit turns it on).
    */
   readonly verifySerialization?: boolean;
+  /**
+   * Deep-freeze `emptyState`, every state an `eventSourced` actor hands its handlers, and the
+   * events its event handler gets (plain objects, arrays, Maps and Sets), so a handler that
+   * changes them (`state.items.push(x); return state`) fails at once with a TypeError, named in
+   * an EventHandlerFailed, instead of leaking changes into `emptyState` and every actor that
+   * shares it. Default: on unless `process.env.NODE_ENV` is `'production'` (read once, when the
+   * system's persistence starts); the test kit turns it on.
+   */
+  readonly freezeState?: boolean;
 }
 
 declare module '../actor/ActorSystem.js' {

@@ -7,7 +7,7 @@ function pidText(persistenceId: string): string {
 
 /** A cause's text for the message of an error that already names the persistenceId and sequence nr. */
 function causeText(cause: unknown): string {
-  if (cause instanceof EventNotSerializable) return cause.detail;
+  if (cause instanceof EventNotSerializable || cause instanceof EventHandlerFailed) return cause.detail;
   return (cause as Error)?.message ?? String(cause);
 }
 
@@ -106,11 +106,46 @@ export class SnapshotNotSerializable extends EngramError {
 
 /**
  * Why the events of an effect were not stored, as `Effect.onFailure` hands it over: switch on
- * `error.name`. An EventRejected actor goes on; after a JournalFailure it stops (or restarts under
- * `onPersistFailure`). Both name the persistenceId, the sequence nr and the event type, and keep
- * the store's or serializer's error as `cause`.
+ * `error.name`. After an EventRejected the actor goes on; after a JournalFailure it stops (or
+ * restarts under `onPersistFailure`); after an EventHandlerFailed it fails (the event handler
+ * threw on the events before they were written). Each names the persistenceId, the sequence nr
+ * and the event type, and keeps the store's, serializer's or handler's error as `cause`.
  */
-export type PersistFailure = EventRejected | JournalFailure;
+export type PersistFailure = EventRejected | JournalFailure | EventHandlerFailed;
+
+/**
+ * The event handler threw on an event: before the event was written (it is never stored, and the
+ * actor fails with this), or while recovery replayed it (the cause of a RecoveryFailed). When
+ * states are frozen (persistence.freezeState, on unless NODE_ENV is production) and the handler
+ * tried to change the state or event it was given, the message says so.
+ */
+export class EventHandlerFailed extends EngramError {
+  override readonly name = 'EventHandlerFailed';
+  /** The message without the persistenceId (what a RecoveryFailed around it shows). */
+  readonly detail: string;
+
+  constructor(
+    readonly persistenceId: string,
+    readonly sequenceNr: number,
+    readonly eventType: string,
+    readonly phase: 'persist' | 'recovery',
+    /** True when the handler failed writing to a frozen state or event. */
+    readonly changedFrozen: boolean,
+    cause: unknown,
+  ) {
+    const hint = changedFrozen
+      ? '; it changed the state or event it was given, which are frozen in development (persistence.freezeState, ' +
+        'on unless NODE_ENV is production): return a new state instead, e.g. { ...state, items: [...state.items, item] }'
+      : '';
+    const reason = `${(cause as Error)?.message ?? String(cause)}${hint}`;
+    const when = phase === 'persist' ? 'before it was stored' : 'during recovery';
+    super(
+      `the event handler threw on event ${eventType} (sequence nr ${sequenceNr}) of persistenceId ${pidText(persistenceId)} ${when}: ${reason}`,
+      cause,
+    );
+    this.detail = `the event handler threw on event ${eventType}: ${reason}`;
+  }
+}
 
 /**
  * Recovery could not rebuild the state: the snapshot or an event could not be read (unknown
@@ -131,10 +166,7 @@ export class RecoveryFailed extends EngramError {
       sequenceNr === undefined
         ? ''
         : ` at ${what} sequence nr ${sequenceNr}` + (manifest === undefined ? '' : ` (manifest ${JSON.stringify(manifest)})`);
-    super(
-      `recovery of persistenceId ${pidText(persistenceId)} failed${where}: ${(cause as Error)?.message ?? String(cause)}`,
-      cause,
-    );
+    super(`recovery of persistenceId ${pidText(persistenceId)} failed${where}: ${causeText(cause)}`, cause);
   }
 }
 

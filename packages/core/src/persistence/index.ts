@@ -1,6 +1,7 @@
 export { Effect, type EffectKind } from './Effect.js';
 export {
   DuplicatePersistenceId,
+  EventHandlerFailed,
   EventNotSerializable,
   EventRejected,
   IllegalPersistenceOperation,

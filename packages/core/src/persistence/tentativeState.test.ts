@@ -37,7 +37,9 @@ describe('the event handler runs before the write', () => {
     await replies.expectMessage(2);
     first.tell({ add: -1, replyTo: replies.ref });
     const terminated = await kit.createTestProbe<never>().expectTerminated(first);
-    expect(terminated.failure?.message).toBe('cannot add -1');
+    expect(terminated.failure?.message).toBe(
+      'the event handler threw on event Added (sequence nr 2) of persistenceId "t1" before it was stored: cannot add -1',
+    );
     expect(await storedPayloads(journal, 't1')).toEqual([{ type: 'Added', n: 2 }]);
     const again = kit.spawn(counter('t1'));
     again.tell({ add: 3, replyTo: replies.ref });

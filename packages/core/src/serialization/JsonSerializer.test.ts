@@ -43,7 +43,6 @@ describe('JsonSerializer', () => {
     [{ f: [() => 1] }, '.f[0]', 'is a function; JSON turns it into null'],
     [{ s: Symbol('s') }, '.s', 'is a symbol; JSON drops it'],
     [{ a: [1, undefined] }, '.a[1]', 'is undefined; JSON turns it into null'],
-    // eslint-disable-next-line no-sparse-arrays
     [{ a: [1, , 3] }, '.a[1]', 'is undefined; JSON turns it into null'],
     [new Deposited(), '', 'is a Deposited; JSON turns it into a plain object'],
     [{ e: new Error('x') }, '.e', 'is an Error; JSON turns it into a plain object'],

@@ -54,7 +54,9 @@ type HostMessage = { readonly type: 'restart'; readonly done: () => void };
  * Runs one event-sourced actor for unit tests, like Akka's EventSourcedBehaviorTestKit:
  * `runCommand` returns the events it stored, the new state and the reply; `restart` recovers the
  * actor from its journal. Stores are in memory and fault-injecting (`journal.failWrite(...)`), the
- * clock is manual, and every command, event and state is checked to survive serialization.
+ * clock is manual, every command, event and state is checked to survive serialization, and
+ * states and events are deep-frozen (`persistence.freezeState`, on here even when NODE_ENV is
+ * production).
  */
 export class EventSourcedBehaviorTestKit<C, E, S> {
   readonly testKit: ActorTestKit;
@@ -74,6 +76,8 @@ export class EventSourcedBehaviorTestKit<C, E, S> {
       config: {
         ...options.config,
         persistence: {
+          // States and events frozen whatever NODE_ENV says: a handler that changes them fails here.
+          freezeState: true,
           ...options.persistence,
           journal: this.journal,
           snapshotStore: this.snapshotStore,

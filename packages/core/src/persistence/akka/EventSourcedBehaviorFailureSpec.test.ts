@@ -119,7 +119,9 @@ describe('A typed persistent actor (failures) (Akka EventSourcedBehaviorFailureS
     );
     const failure = await terminated(s.kit, ref);
     expect(failure?.name).toBe('RecoveryFailed');
-    expect(errors.map((e) => [e.name, (e as Error & { cause: Error }).cause.message])).toEqual([['RecoveryFailed', 'wrong event']]);
+    // The event handler's exception is the cause of an EventHandlerFailed naming the event.
+    const causes = errors.map((e) => [e.name, (e.cause as Error).name, ((e.cause as Error).cause as Error).message]);
+    expect(causes).toEqual([['RecoveryFailed', 'EventHandlerFailed', 'wrong event']]);
     expect(errors[0]?.message).toMatch(/^recovery of persistenceId "wrong-event-1" failed at event sequence nr 1/);
   });
 
@@ -293,8 +295,10 @@ describe('A typed persistent actor (failures) (Akka EventSourcedBehaviorFailureS
     // event handler will throw for this event
     c.tell('wrong-event');
     await probe.expectMessage('persisting');
-    // but not "persisted"
-    expect((await terminated(s.kit, c))?.name).toBe('TestException');
+    // but not "persisted"; Engram names the event around the handler's exception
+    const failure = await terminated(s.kit, c);
+    expect(failure?.name).toBe('EventHandlerFailed');
+    expect((failure?.cause as Error).name).toBe('TestException');
     await probe.expectNoMessage();
     expect(s.journal.writes).toHaveLength(0);
     // Nothing unreadable was stored: the entity still recovers.

@@ -6,17 +6,20 @@ import type { SnapshotMetadata } from '../../spi/SnapshotStore.js';
 import { SnapshotSelectionCriteria } from '../../spi/SnapshotStore.js';
 import { EffectImpl } from '../Effect.js';
 import type { EventRejected, PersistFailure } from '../errors.js';
-import { IllegalPersistenceOperation } from '../errors.js';
+import { EventHandlerFailed, IllegalPersistenceOperation } from '../errors.js';
 import type { EventSourcedSettings } from '../eventSourced.js';
 import type { EventSourcedSignal } from '../EventSourcedSignal.js';
+import { Persistence } from '../Persistence.js';
 import { Recovery } from '../Recovery.js';
 import { RecoveryCompleted, type PersistenceResponse } from '../responses.js';
 import { isRetentionPoint, retentionUpperBound } from '../RetentionCriteria.js';
+import { deepFreeze, isFrozenWriteError } from './deepFreeze.js';
 import type { EventsourcedLogic, RunningApi } from './EventsourcedLogic.js';
 
 /**
  * The `eventSourced` front door: command handler -> Effect -> engine calls; event handler folds
- * state, live (after each event is stored) and during recovery.
+ * state, live (after each event is stored) and during recovery. With `freezeState`, every state
+ * it holds and every event it applies is deep-frozen first, so handlers cannot change them.
  */
 export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
   readonly persistenceId: string;
@@ -24,6 +27,7 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
   readonly eventAdapter: EventAdapter<E, unknown>;
   readonly tagger: ((event: E) => readonly string[]) | undefined;
   private state: S;
+  private readonly freeze: boolean;
 
   constructor(
     private readonly settings: EventSourcedSettings<C, E, S>,
@@ -33,15 +37,30 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
     this.recovery = Recovery.from(settings.recovery);
     this.eventAdapter = settings.eventAdapter ?? EventAdapters.identity<E>();
     this.tagger = settings.tagger;
-    this.state = settings.emptyState;
+    this.freeze = Persistence.get(ctx.system).settings.freezeState;
+    this.state = this.frozen(settings.emptyState);
+  }
+
+  private frozen<T>(value: T): T {
+    return this.freeze ? deepFreeze(value) : value;
+  }
+
+  /** The event handler on a frozen event; what it throws becomes an EventHandlerFailed naming the event. */
+  private apply(state: S, event: E, sequenceNr: number, phase: 'persist' | 'recovery'): S {
+    try {
+      return this.frozen(this.settings.eventHandler(state, this.frozen(event)));
+    } catch (error) {
+      const changedFrozen = this.freeze && isFrozenWriteError(error);
+      throw new EventHandlerFailed(this.persistenceId, sequenceNr, describeMessage(event), phase, changedFrozen, error);
+    }
   }
 
   onSnapshotOffer(snapshot: unknown): void {
-    this.state = snapshot as S;
+    this.state = this.frozen(snapshot as S);
   }
 
-  onReplayedEvent(event: E): void {
-    this.state = this.settings.eventHandler(this.state, event);
+  onReplayedEvent(event: E, sequenceNr: number): void {
+    this.state = this.apply(this.state, event, sequenceNr, 'recovery');
   }
 
   onRecoveryCompleted(api: RunningApi<C, E>): void {
@@ -94,15 +113,22 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
     // Commands wait while the write is pending, so the state it started from is still current
     // when the write is stored, and the tentative states become the state then.
     const { events } = effect;
-    const { eventHandler } = this.settings;
+    // Commands wait while a write is pending, so these events take the next sequence nrs.
+    const first = api.lastSequenceNr + 1;
     // One event is the common case: keep its state without an array.
     let tentative: S | S[];
-    if (events.length === 1) tentative = eventHandler(this.state, events[0]!);
-    else {
-      const states: S[] = [];
-      let state = this.state;
-      for (const event of events) states.push((state = eventHandler(state, event)));
-      tentative = states;
+    try {
+      if (events.length === 1) tentative = this.apply(this.state, events[0]!, first, 'persist');
+      else {
+        const states: S[] = [];
+        let state = this.state;
+        for (let i = 0; i < events.length; i++) states.push((state = this.apply(state, events[i]!, first + i, 'persist')));
+        tentative = states;
+      }
+    } catch (error) {
+      // Nothing is written and the actor fails: the caller hears of it first.
+      if (error instanceof EventHandlerFailed) this.replyFailureQuietly(effect, error);
+      throw error;
     }
     let applied = 0;
     let snapshotDue = false;
@@ -120,6 +146,14 @@ export class FunctionalLogic<C, E, S> implements EventsourcedLogic<C, E> {
       },
       onFailure: effect.failureReplies.length === 0 ? undefined : (error) => this.replyFailure(effect, error),
     });
+  }
+
+  private replyFailureQuietly(effect: EffectImpl<E, S>, error: PersistFailure): void {
+    try {
+      this.replyFailure(effect, error);
+    } catch (replyError) {
+      this.ctx.log.error({ persistenceId: this.persistenceId, phase: 'Running', err: replyError }, 'onFailure threw');
+    }
   }
 
   /** Every onFailure reply of `effect` is sent, even when one of them throws (the first error is rethrown). */
