@@ -192,9 +192,11 @@ function printSummary(options: BenchOptions, app: Measured, baselines: readonly 
 function describeCheckout(app: string): string {
   const dir = dirname(dirname(app));
   try {
-    const commit = execFileSync('git', ['-C', dir, 'log', '-1', '--format=%h'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['-C', dir, 'status', '--porcelain', '--', '.'], { encoding: 'utf8' }).trim() !== '';
-    return `commit ${commit}${dirty ? ', with uncommitted changes under its directory' : ''}`;
+    const git = (...args: string[]): string => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
+    const checkout = git('log', '-1', '--format=%h');
+    const example = git('log', '-1', '--format=%h', '--', '.');
+    const dirty = git('status', '--porcelain', '--', '.') !== '';
+    return `checkout ${checkout}, last change of the example ${example}${dirty ? ', with uncommitted changes under its directory' : ''}`;
   } catch {
     return 'not in a git checkout';
   }
