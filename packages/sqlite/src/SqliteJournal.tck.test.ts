@@ -15,7 +15,7 @@ describe('@engram/sqlite conformance', () => {
   // Every instance is its own connection to one file: two instances behave as two processes, and
   // a reopened one as a restarted process. A small merge interval runs the index merge often.
   const path = join(dir, 'engram.db');
-  const journalOptions = { path, indexMergeEvery: 7 };
+  const journalOptions = { path, indexMergeEvery: 7, writers: 'shared' } as const;
 
   journalTck({
     name: 'SqliteJournal',

@@ -129,7 +129,7 @@ describe('opening one new SQLite file from many processes at once', () => {
         const outcomes = await Promise.all(openers.map((o) => o.nextLine(`open ${path} (round ${round} of ${ROUNDS})`, left)));
         failures.push(...outcomes.filter((outcome) => outcome !== 'ok').map((outcome) => `round ${round}: ${outcome}`));
       }
-      // SQLite stores refuse no second process on a file, so every open must work.
+      // Shared journals and snapshot stores refuse no second process on a file, so every open must work.
       expect(failures.filter((failure) => failure.includes('SQLITE_BUSY'))).toEqual([]);
       expect(failures).toEqual([]);
     },

@@ -19,10 +19,7 @@ export interface ConnectionTuning {
  */
 export function openDatabase(options: ResolvedConnectionOptions, tuning: ConnectionTuning): Database.Database {
   const { path } = options;
-  if (typeof path !== 'string' || path.trim() === '') {
-    throw new SqliteStoreError('open', String(path), undefined, 'the path is empty: pass the database file, e.g. { path: "./data/engram.db" }');
-  }
-  if (path !== ':memory:') prepareLocation(path);
+  prepareDatabasePath(path);
 
   let db: Database.Database | undefined;
   try {
@@ -51,7 +48,17 @@ export function openDatabase(options: ResolvedConnectionOptions, tuning: Connect
   return db;
 }
 
-/** Creates missing parent directories (the example app's `./data/engram.db` needs no setup). */
+/**
+ * Checks the path and creates its missing parent directories (the example app's
+ * `./data/engram.db` needs no setup).
+ */
+export function prepareDatabasePath(path: string): void {
+  if (typeof path !== 'string' || path.trim() === '') {
+    throw new SqliteStoreError('open', String(path), undefined, 'the path is empty: pass the database file, e.g. { path: "./data/engram.db" }');
+  }
+  if (path !== ':memory:') prepareLocation(path);
+}
+
 function prepareLocation(path: string): void {
   let isDirectory = false;
   try {

@@ -58,8 +58,8 @@ describe('SqliteJournal', () => {
   });
 
   it('takes orderings from the file, so two connections writing in turn get them in commit order', async () => {
-    const { journal, path } = open();
-    const other = new SqliteJournal({ path });
+    const { journal, path } = open({ writers: 'shared' });
+    const other = new SqliteJournal({ path, writers: 'shared' });
     cleanups.push(() => other.close());
     for (let seq = 1; seq <= 20; seq++) {
       await journal.writeMessages([atomic('left', seq)]);
@@ -142,8 +142,8 @@ describe('SqliteJournal', () => {
   });
 
   it('gives a second connection on the same file a SequenceConflict and leaves the first writer intact', async () => {
-    const { journal, path } = open();
-    const second = new SqliteJournal({ path });
+    const { journal, path } = open({ writers: 'shared' });
+    const second = new SqliteJournal({ path, writers: 'shared' });
     cleanups.push(() => second.close());
     expect(await journal.writeMessages([atomic('shared', 1, 2, { writerUuid: 'first' })])).toEqual([undefined]);
     const results = await second.writeMessages([atomic('shared', 2, 3, { writerUuid: 'second' }), atomic('other', 1)]);
@@ -154,13 +154,13 @@ describe('SqliteJournal', () => {
   });
 
   it('stores a call of 1,000 AtomicWrites from 1,000 persistenceIds in one transaction', async () => {
-    const { journal, path } = open();
+    const { journal, path } = open({ writers: 'shared' });
     const blocker = rawConnection(path);
     await journal.writeMessages([atomic('warm', 1)]);
     const writes = Array.from({ length: 1000 }, (_, i) => atomic(`actor-${i}`, 1));
     expect((await journal.writeMessages(writes)).every((r) => r === undefined)).toBe(true);
     // all of the call or nothing: while another connection holds the write lock, nothing lands
-    const busy = new SqliteJournal({ path, busyTimeoutMs: 0 });
+    const busy = new SqliteJournal({ path, busyTimeoutMs: 0, writers: 'shared' });
     cleanups.push(() => busy.close());
     blocker.exec('BEGIN IMMEDIATE');
     const failure = await busy.writeMessages(Array.from({ length: 5 }, (_, i) => atomic(`actor-${i}`, 2))).catch((e: unknown) => e);

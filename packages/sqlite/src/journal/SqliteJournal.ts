@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import {
   type AtomicWrite,
+  InvalidArgument,
   type Journal,
   type JournalReader,
   type PersistentRepr,
@@ -10,8 +11,11 @@ import {
 import {
   closeDatabase,
   openDatabase,
+  prepareDatabasePath,
   resolveConnectionOptions,
   type SqliteConnectionOptions,
+  type SqliteWriters,
+  WriterLock,
 } from '../database/index.js';
 import { describeDriverError, SqliteStoreError, type SqliteOperation } from '../errors/index.js';
 import { SqliteJournalReader } from '../query/SqliteJournalReader.js';
@@ -37,6 +41,16 @@ export interface SqliteJournalOptions extends SqliteConnectionOptions {
    * many events (default 50,000). Smaller values cost write throughput; see the README.
    */
   readonly indexMergeEvery?: number;
+  /**
+   * `single` (default): this journal is the file's only writer. Opening a second journal on the
+   * file, in this process or another, fails with `SqliteFileInUse` until this one is closed (or
+   * its process died). Two live writers of one persistenceId would otherwise only learn of each
+   * other from a `SequenceConflict` on their next write, after having answered from stale state.
+   * `shared`: any number of `shared` journals, in any processes, write the file at once (SQLite
+   * lets one transaction in at a time; a second writer of a persistenceId gets `SequenceConflict`).
+   * Readers (`SqliteReadJournal`, `SqliteSnapshotStore`, the sqlite3 shell) are never refused.
+   */
+  readonly writers?: SqliteWriters;
 }
 
 /** Largest value SQLite's INTEGER holds exactly in a JS number; stands in for `Infinity` bounds. */
@@ -47,7 +61,9 @@ const ID_CACHE_ENTRIES = 100_000;
 /**
  * Engram's embedded journal: one SQLite file in WAL mode. A `writeMessages` call is one
  * transaction (group commit); SQLite lets one writer at a time in, also across processes, so
- * `ordering` grows in commit order. A second writer of a persistenceId gets `SequenceConflict`.
+ * `ordering` grows in commit order. By default a journal is its file's only writer (see
+ * `writers`: a second one fails with `SqliteFileInUse`); with `writers: 'shared'`, a second
+ * writer of a persistenceId gets `SequenceConflict`.
  * Calls run synchronously on the calling thread; the returned promises settle after the work.
  */
 export class SqliteJournal implements Journal {
@@ -65,6 +81,7 @@ export class SqliteJournal implements Journal {
   readonly #writeTransaction: (writes: readonly AtomicWrite[], results: (Error | undefined)[]) => void;
   readonly #deleteChunk: (streamId: number, to: number) => number;
   #reader: SqliteJournalReader | undefined;
+  readonly #lock: WriterLock | undefined;
 
   constructor(options: SqliteJournalOptions) {
     const connection = resolveConnectionOptions(options, { cacheSizeMiB: 64, mmapSizeMiB: 0 });
@@ -72,16 +89,26 @@ export class SqliteJournal implements Journal {
     this.#maxPayloadBytes = positive('maxPayloadBytes', options.maxPayloadBytes, 16 * 1024 * 1024, this.path);
     this.#replayPageSize = positive('replayPageSize', options.replayPageSize, 1000, this.path);
     this.#indexMergeEvery = positive('indexMergeEvery', options.indexMergeEvery, 50_000, this.path);
-    // ~1,000 pages change per group commit: SQLite's default (1,000) would checkpoint, and sync,
-    // after nearly every commit.
-    const db = openDatabase(connection, { walAutocheckpoint: 10_000 });
-    this.#db = db;
+    const sharing = options.writers ?? 'single';
+    if (sharing !== 'single' && sharing !== 'shared') {
+      throw new InvalidArgument('SqliteJournal option writers', sharing, "'single' (the default) or 'shared'");
+    }
+    prepareDatabasePath(this.path);
+    // Taken before the file is opened: a refused journal does not even migrate the schema under the writer.
+    const lock = this.path === ':memory:' ? undefined : WriterLock.acquire(this.path, sharing, connection.busyTimeoutMs);
+    let db: Database.Database | undefined;
     try {
+      // ~1,000 pages change per group commit: SQLite's default (1,000) would checkpoint, and sync,
+      // after nearly every commit.
+      db = openDatabase(connection, { walAutocheckpoint: 10_000 });
       this.#sql = prepareJournalStatements(db);
     } catch (error) {
-      db.close();
+      db?.close();
+      lock?.release();
       throw SqliteStoreError.wrap('open', this.path, undefined, error);
     }
+    this.#db = db;
+    this.#lock = lock;
     // IMMEDIATE: take the write lock before reading the ordering counter and the streams' highest
     // sequence nrs, so no other process can commit in between.
     this.#writeTransaction = db.transaction((writes: readonly AtomicWrite[], results: (Error | undefined)[]) =>
@@ -194,7 +221,11 @@ export class SqliteJournal implements Journal {
     const db = this.#db;
     if (db === undefined) return;
     this.#db = undefined;
-    closeDatabase(db, this.path);
+    try {
+      closeDatabase(db, this.path);
+    } finally {
+      this.#lock?.release();
+    }
   }
 
   #storeAll(writes: readonly AtomicWrite[], results: (Error | undefined)[]): void {

@@ -12,7 +12,7 @@ afterEach(async () => {
 async function setup() {
   const db = tempDatabase();
   cleanups.push(db.remove);
-  const journal = new SqliteJournal({ path: db.path });
+  const journal = new SqliteJournal({ path: db.path, writers: 'shared' });
   cleanups.push(() => journal.close());
   const torture = await tortureWriter(journal);
   cleanups.push(() => torture.close());

@@ -3,9 +3,9 @@
  * processes at once.
  *
  *   open-on-request: prints `ready`, then for every line `open <path>` read from stdin opens a
- *     journal and a snapshot store on that file, reads through both, closes them and prints
- *     `ok`, or `error <name>: <message>` for one of Engram's named errors, or `unexpected <what>`
- *     for anything else (one line each). Ends when stdin closes.
+ *     journal (`writers: 'shared'`) and a snapshot store on that file, reads through both, closes
+ *     them and prints `ok`, or `error <name>: <message>` for one of Engram's named errors, or
+ *     `unexpected <what>` for anything else (one line each). Ends when stdin closes.
  *   hold-lock <path> <ms>: creates the file in SQLite's default rollback mode, takes its write
  *     lock (BEGIN IMMEDIATE), prints `locked`, and releases the lock after <ms> milliseconds.
  */
@@ -21,7 +21,7 @@ async function openAndRead(path: string): Promise<string> {
   let journal: SqliteJournal | undefined;
   let snapshots: SqliteSnapshotStore | undefined;
   try {
-    journal = new SqliteJournal({ path });
+    journal = new SqliteJournal({ path, writers: 'shared' });
     snapshots = new SqliteSnapshotStore({ path });
     await journal.readHighestSequenceNr('Opener|probe', 0);
     await snapshots.load('Opener|probe', SnapshotSelectionCriteria.latest());

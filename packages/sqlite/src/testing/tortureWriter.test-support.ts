@@ -15,7 +15,8 @@
  * the waiters would fail with SQLITE_BUSY after `busyTimeoutMs`. Delaying first and then writing
  * in one synchronous transaction is what a slow SQLite writer looks like from outside.
  *
- * Each write runs on its own `SqliteJournal` (its own connection), through the journal's own code:
+ * Each write runs on its own `SqliteJournal` (its own connection, so the journal under test must
+ * be opened with `writers: 'shared'`), through the journal's own code:
  * `writeMessages` to commit, and `writeMessagesRolledBack` (the same inserts in a transaction
  * that is then rolled back) for `rollback: true`.
  */
@@ -38,7 +39,7 @@ export async function tortureWriter(journal: SqliteJournal): Promise<TortureWrit
 
   const writeOnce = async (writes: readonly AtomicWrite[], holdMs: number, rollback: boolean): Promise<void> => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, holdMs)));
-    const own = new SqliteJournal({ path });
+    const own = new SqliteJournal({ path, writers: 'shared' });
     try {
       const results = rollback ? own.writeMessagesRolledBack(writes) : await own.writeMessages(writes);
       const refused = results.find((result) => result !== undefined);
