@@ -18,9 +18,14 @@ const items = (cart: Cart): CartReply => ({ ok: true, items: cart.items });
 
 /** What the caller hears when the events were not stored. */
 function notStored(error: PersistFailure): CartReply {
-  return error.name === 'EventRejected'
-    ? refused(`not stored: ${error.message}`) // this event can never be stored; the cart goes on
-    : refused('the store is unavailable, try again later'); // the cart stops (or restarts with backoff)
+  switch (error.name) {
+    case 'EventRejected': // this event can never be stored; the cart goes on
+      return refused(`not stored: ${error.message}`);
+    case 'JournalFailure': // the cart stops (or restarts with backoff)
+      return refused('the store is unavailable, try again later');
+    case 'EventHandlerFailed': // a bug in the event handler; the cart fails
+      return refused('the cart failed on this command');
+  }
 }
 
 export const cart = (id: string) =>
