@@ -21,15 +21,25 @@ export type EffectKind = 'persist' | 'none' | 'unhandled' | 'stop' | 'stash' | '
  *
  * The state type of the side effects (`S2`) is taken from where the effect is returned, i.e. the
  * command handler's declared return type, so `Effect.persist(e).thenReply(to, (s) => s.balance)`
- * type-checks without type arguments.
+ * type-checks without type arguments. Only the last call of a chain sees that type: a `thenRun` /
+ * `thenReply` before another call needs it named (`Effect.persist<Event, State>(e)`, or
+ * `(s: State) => ...`). `onFailure` uses no state, so it can go first.
  */
 export interface Effect<E, S> {
   readonly kind: EffectKind;
   readonly events: readonly E[];
   /** Runs `run` with the new state after the events are stored. */
   thenRun<S2 = S>(run: (state: S2) => void): Effect<E, S2>;
-  /** Sends `replyTo` the reply built from the new state. */
-  thenReply<const R, S2 = S>(replyTo: ActorRef<R>, reply: (state: S2) => NoInfer<R>): Effect<E, S2>;
+  /**
+   * Sends `replyTo` the reply built from the new state. With `onFailure`, sends it the reply
+   * built from the error instead when the events are not stored: the same as `.onFailure(replyTo,
+   * onFailure)`, in one call whose state type is inferred from the handler's return type.
+   */
+  thenReply<const R, S2 = S>(
+    replyTo: ActorRef<R>,
+    reply: (state: S2) => NoInfer<R>,
+    onFailure?: (error: PersistFailure) => NoInfer<R>,
+  ): Effect<E, S2>;
   /** Stops the actor after the events are stored. */
   thenStop<S2 = S>(): Effect<E, S2>;
   /** Hands every command stashed with Effect.stash() back, before newer ones. */
@@ -40,8 +50,14 @@ export interface Effect<E, S> {
    *
    * ```ts
    * Effect.persist(event)
-   *   .thenReply(cmd.replyTo, (s) => ({ ok: true, balance: s.balance }))
-   *   .onFailure(cmd.replyTo, (error) => ({ ok: false, error: error.message }));
+   *   .onFailure(cmd.replyTo, (error) => ({ ok: false, error: error.message }))
+   *   .thenReply(cmd.replyTo, (s) => ({ ok: true, balance: s.balance }));
+   * // or, in one call:
+   * Effect.persist(event).thenReply(
+   *   cmd.replyTo,
+   *   (s) => ({ ok: true, balance: s.balance }),
+   *   (error) => ({ ok: false, error: error.message }),
+   * );
    * ```
    *
    * It runs exactly once when the events are not stored: rejected (EventRejected: the serializer
@@ -70,8 +86,13 @@ export class EffectImpl<E, S> implements Effect<E, S> {
     return this.with<S2>({ kind: 'run', run });
   }
 
-  thenReply<const R, S2 = S>(replyTo: ActorRef<R>, reply: (state: S2) => NoInfer<R>): Effect<E, S2> {
-    return this.with<S2>({ kind: 'reply', to: replyTo as ActorRef<never>, reply });
+  thenReply<const R, S2 = S>(
+    replyTo: ActorRef<R>,
+    reply: (state: S2) => NoInfer<R>,
+    onFailure?: (error: PersistFailure) => NoInfer<R>,
+  ): Effect<E, S2> {
+    const effect = this.with<S2>({ kind: 'reply', to: replyTo as ActorRef<never>, reply });
+    return onFailure === undefined ? effect : effect.onFailure(replyTo, onFailure);
   }
 
   thenStop<S2 = S>(): Effect<E, S2> {

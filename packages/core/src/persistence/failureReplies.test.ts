@@ -187,6 +187,28 @@ describe('Effect.onFailure', () => {
     await probe.expectNoMessage();
   });
 
+  it("thenReply's third argument is the failure reply: one of the two is sent, once", async () => {
+    const kit = testKit(new MemoryJournal());
+    const probe = kit.createTestProbe<string>();
+    const ref = kit.spawn(
+      eventSourced<{ readonly n: unknown; readonly replyTo: ActorRef<string> }, Evt, number>({
+        persistenceId: 'third-argument',
+        emptyState: 0,
+        commandHandler: (_s, cmd) =>
+          Effect.persist({ type: 'Added', n: cmd.n }).thenReply(
+            cmd.replyTo,
+            (s) => `total ${s}`,
+            (error) => `failed: ${error.name}`,
+          ),
+        eventHandler: (s, e) => s + Number(e.n),
+      }),
+    );
+    ref.tell({ n: 1n, replyTo: probe.ref });
+    ref.tell({ n: 2, replyTo: probe.ref });
+    expect(await probe.receiveMessages(2)).toEqual(['failed: EventRejected', 'total 2']);
+    await probe.expectNoMessage();
+  });
+
   it('with no onFailure the caller hears nothing, as before', async () => {
     const kit = testKit(new MemoryJournal());
     const probe = kit.createTestProbe<number>();
