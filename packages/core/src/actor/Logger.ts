@@ -1,3 +1,6 @@
+import { InvalidArgument } from '../errors/index.js';
+import { formatJsonLine, formatPrettyLine } from './internal/formatLogLine.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 type LogMethod = {
@@ -7,8 +10,9 @@ type LogMethod = {
 
 /**
  * The logging interface, shaped like pino's so that a pino logger (or anything with the same
- * methods) plugs in unchanged. Engram always calls the `(fields, message)` form and binds the
- * actor path with `child({ actor })`, so every line an actor logs names it.
+ * methods) plugs in unchanged. Engram always calls the `(fields, message)` form, puts a failure
+ * in the `err` field (pino's convention, so pino's error serializer applies) and binds the actor
+ * path with `child({ actor })`, so every line an actor logs names it.
  */
 export interface Logger {
   debug: LogMethod;
@@ -21,27 +25,45 @@ export interface Logger {
 const rank: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface ConsoleLoggerOptions {
-  /** Lines below this level are dropped. Default `info`. */
+  /** Lines below this level are dropped. Default `info`. At `debug`, errors are printed with their stacks. */
   readonly level?: LogLevel;
+  /**
+   * `pretty` (default): one readable line per entry, bindings first; an `err` field is shown as
+   * its cause chain on that line (`err=JournalFailure: ... <- caused by: Error: connect ECONNREFUSED ...`).
+   * `json`: one JSON object per line as pino writes them: `level` as pino's number (debug 20,
+   * info 30, warn 40, error 50), `time` in epoch ms, the bindings and fields, `msg`; `err` as
+   * `{ type, message, stack?, ...its own fields, cause? }`, the cause chain nested.
+   * Either way, stack traces are printed only at level `debug`.
+   */
+  readonly format?: 'pretty' | 'json';
   /** Where finished lines go; default process.stderr. */
   readonly write?: (line: string) => void;
+  /** The time stamped on each line, in epoch ms. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
-/** The default logger: one readable line per entry on stderr, bindings first. */
+/** The default logger: one line per entry on stderr, readable or JSON (see `format`). */
 export class ConsoleLogger implements Logger {
   readonly debug: LogMethod;
   readonly info: LogMethod;
   readonly warn: LogMethod;
   readonly error: LogMethod;
-  private readonly level: LogLevel;
-  private readonly write: (line: string) => void;
+  private readonly options: Required<ConsoleLoggerOptions>;
 
   constructor(
     options: ConsoleLoggerOptions = {},
     private readonly bindings: Readonly<Record<string, unknown>> = {},
   ) {
-    this.level = options.level ?? 'info';
-    this.write = options.write ?? ((line) => process.stderr.write(line + '\n'));
+    const level = options.level ?? 'info';
+    if (!Object.hasOwn(rank, level)) throw new InvalidArgument('ConsoleLogger level', level, "'debug', 'info', 'warn' or 'error'");
+    const format = options.format ?? 'pretty';
+    if (format !== 'pretty' && format !== 'json') throw new InvalidArgument('ConsoleLogger format', format, "'pretty' or 'json'");
+    this.options = {
+      level,
+      format,
+      write: options.write ?? ((line) => process.stderr.write(line + '\n')),
+      now: options.now ?? Date.now,
+    };
     this.debug = this.method('debug');
     this.info = this.method('info');
     this.warn = this.method('warn');
@@ -49,47 +71,18 @@ export class ConsoleLogger implements Logger {
   }
 
   child(bindings: Readonly<Record<string, unknown>>): Logger {
-    return new ConsoleLogger({ level: this.level, write: this.write }, { ...this.bindings, ...bindings });
+    return new ConsoleLogger(this.options, { ...this.bindings, ...bindings });
   }
 
   private method(level: LogLevel): LogMethod {
-    if (rank[level] < rank[this.level]) return () => {};
+    const { level: threshold, format, write, now } = this.options;
+    if (rank[level] < rank[threshold]) return () => {};
+    const formatLine = format === 'json' ? formatJsonLine : formatPrettyLine;
+    const stacks = threshold === 'debug';
     return (fieldsOrMessage: Readonly<Record<string, unknown>> | string, message?: string) => {
       const fields = typeof fieldsOrMessage === 'string' ? {} : fieldsOrMessage;
       const text = typeof fieldsOrMessage === 'string' ? fieldsOrMessage : (message ?? '');
-      this.write(formatLine(level, { ...this.bindings, ...fields }, text));
+      write(formatLine({ level, time: now(), fields: { ...this.bindings, ...fields }, message: text, stacks }));
     };
   }
-}
-
-function formatLine(level: LogLevel, fields: Record<string, unknown>, message: string): string {
-  const { actor, err, ...rest } = fields;
-  let line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)}`;
-  if (actor !== undefined) line += ` [${String(actor)}]`;
-  line += ` ${message}`;
-  const extra = Object.entries(rest);
-  if (extra.length > 0) line += ' ' + extra.map(([k, v]) => `${k}=${formatValue(v)}`).join(' ');
-  if (err !== undefined) line += '\n' + formatError(err);
-  return line;
-}
-
-function formatValue(value: unknown): string {
-  if (typeof value === 'string') return /\s/.test(value) ? JSON.stringify(value) : value;
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-function formatError(err: unknown): string {
-  if (!(err instanceof Error)) return `  ${String(err)}`;
-  let text = err.stack ?? `${err.name}: ${err.message}`;
-  let cause = err.cause;
-  for (let depth = 0; cause !== undefined && depth < 5; depth++) {
-    text += `\nCaused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`;
-    cause = cause instanceof Error ? cause.cause : undefined;
-  }
-  return text.replace(/^/gm, '  ');
 }
