@@ -43,7 +43,7 @@ function onCommand(cart: Cart, command: CartCommand, now: () => number): Effect<
         case 'remove': // wait until the payment is settled
           return Effect.stash();
         case 'paymentConfirmed': // the time is taken here, once, and stored in the event
-          return Effect.persist<CartEvent, Cart>({ type: 'CheckedOut', at: now() }).thenUnstashAll();
+          return Effect.persist({ type: 'CheckedOut', at: now() }).thenUnstashAll();
         default:
           return Effect.unhandled();
       }

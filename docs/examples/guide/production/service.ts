@@ -1,14 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ActorSystem, ask } from '@engram/core';
+import { ActorSystem, ask, ConsoleLogger, type LogLevel } from '@engram/core';
 import { SqliteJournal, SqliteSnapshotStore } from '@engram/sqlite';
-import { pino } from 'pino';
 import { account } from '../../supervision/account.js';
 
 // node dist/service.js [file]: each HTTP request deposits 1 and is answered with the balance. JSON logs on stderr;
 // SIGTERM or Ctrl-C stops it gracefully, a second one at once.
 const path = process.argv[2] ?? './data/engram.db';
-const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' }, pino.destination(2));
+const logger = new ConsoleLogger({ level: (process.env['LOG_LEVEL'] ?? 'info') as LogLevel, format: 'json' }); // or pino(...)
 const system = ActorSystem.create('bank', {
   logger,
   persistence: {

@@ -39,16 +39,14 @@ export const cart = (id: string) =>
         case 'add':
           if (state.checkedOut) return Effect.reply(command.replyTo, refused('the cart is checked out'));
           if (state.items.length >= maxItems) return Effect.reply(command.replyTo, refused(`the cart is full (${maxItems} items)`));
-          return Effect.persist<CartEvent, Cart>({ type: 'ItemAdded', item: command.item })
-            .thenReply(command.replyTo, items)
-            .onFailure(command.replyTo, notStored);
+          return Effect.persist({ type: 'ItemAdded', item: command.item }).thenReply(command.replyTo, items, notStored);
         case 'checkOut': // a checked-out cart is done: it stops once it answered
-          if (state.checkedOut) return Effect.reply<CartReply, CartEvent, Cart>(command.replyTo, items(state)).thenStop(); // asked again: the same answer
+          if (state.checkedOut) return Effect.reply(command.replyTo, items(state)).thenStop(); // asked again: the same answer
           if (state.items.length === 0) return Effect.reply(command.replyTo, refused('the cart is empty'));
-          return Effect.persist<CartEvent, Cart>({ type: 'CheckedOut' })
+          return Effect.persist({ type: 'CheckedOut' })
+            .onFailure(command.replyTo, notStored)
             .thenReply(command.replyTo, items)
-            .thenStop()
-            .onFailure(command.replyTo, notStored);
+            .thenStop();
       }
     },
     eventHandler: (state, event) =>
