@@ -7,21 +7,31 @@ import type { Journal } from '../spi/Journal.js';
 import { Effect } from './Effect.js';
 import { eventSourced } from './eventSourced.js';
 
-/** A MemoryJournal that advertises `writeConcurrency` and records how many calls overlapped. */
-function countingJournal(writeConcurrency: number | undefined) {
+/**
+ * A MemoryJournal that advertises `writeConcurrency` and records how many calls overlapped. Calls
+ * are held until `expected` of them are in flight or every one of the `total` writes has been
+ * handed over, so the figure does not depend on how many turns the actors' recoveries and
+ * commands happen to spread over (a busy machine spreads them further).
+ */
+function countingJournal(writeConcurrency: number | undefined, expected: number, total: number) {
   const inner = new MemoryJournal();
   const seen = { inFlight: 0, most: 0, calls: 0 };
+  let handedOver = 0;
+  let release: () => void = () => {};
+  let released = new Promise<void>((resolve) => (release = resolve));
   const journal: Journal = {
     ...(writeConcurrency === undefined ? {} : { writeConcurrency }),
     writeMessages: async (writes) => {
       seen.calls++;
       seen.most = Math.max(seen.most, ++seen.inFlight);
-      // Hold the call for a turn, so the batcher's other calls of the same flush overlap it.
-      await new Promise((resolve) => setImmediate(resolve));
+      handedOver += writes.length;
+      if (seen.inFlight >= expected || handedOver >= total) release();
+      const gate = released;
       try {
+        await gate;
         return await inner.writeMessages(writes);
       } finally {
-        seen.inFlight--;
+        if (--seen.inFlight === 0) released = new Promise<void>((resolve) => (release = resolve));
       }
     },
     replayMessages: (...args) => inner.replayMessages(...args),
@@ -62,7 +72,7 @@ describe('Persistence write concurrency', () => {
     ["the journal's writeConcurrency", 4, undefined, 4],
     ['maxConcurrentWrites overrides the journal', 4, 2, 2],
   ])('keeps as many journal calls in flight as %s', async (_, advertised, configured, expected) => {
-    const { journal, seen } = countingJournal(advertised);
+    const { journal, seen } = countingJournal(advertised, expected, 400);
     expect(await persistFromManyActors(journal, configured)).toEqual(Array.from({ length: 400 }, () => 1));
     expect(seen.most).toBe(expected);
   });
