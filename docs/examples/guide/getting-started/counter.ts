@@ -10,7 +10,7 @@ export const counter = (id: string) =>
   eventSourced<CounterCommand, CounterEvent, number>({
     persistenceId: `Counter|${id}`,
     emptyState: 0,
-    commandHandler: (count, command): Effect<CounterEvent, number> =>
+    commandHandler: (count, command) =>
       command.type === 'increment'
         ? Effect.persist({ type: 'Incremented', by: command.by }).thenReply(command.replyTo, (next) => next)
         : Effect.reply(command.replyTo, count),
