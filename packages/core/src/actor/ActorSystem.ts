@@ -85,6 +85,31 @@ export class ActorSystem {
     };
     this.whenTerminated = new Promise((resolve) => (this.#resolveTerminated = resolve));
     this.#guardian = new ActorCell<never>(this.#runtime, undefined, 'user', `${address}/user`, Behaviors.ignore);
+    // Registered first, so it runs last: the persistence extension (created on first use) closes
+    // the stores itself; a system that never used them must still close them (a SQLite journal
+    // holds its file's writer lock until closed).
+    if (config.persistence !== undefined) this.registerOnTermination('unused persistence stores', () => this.#closeUnusedStores());
+  }
+
+  async #closeUnusedStores(): Promise<void> {
+    if (this.#terminationHooks.some((hook) => hook.name === 'persistence')) return;
+    const { journal, snapshotStore } = this.config.persistence ?? {};
+    const closing: Promise<void>[] = [];
+    if (journal?.close !== undefined) closing.push(journal.close());
+    if (snapshotStore?.close !== undefined && (snapshotStore as unknown) !== journal) closing.push(snapshotStore.close());
+    const timeoutMs = this.config.persistence?.terminateTimeoutMs ?? 5000;
+    const settled = Promise.allSettled(closing);
+    const closed = await new Promise<boolean>((resolve) => {
+      const deadline = this.scheduler.schedule(timeoutMs, () => resolve(false));
+      void settled.then(() => {
+        deadline.cancel();
+        resolve(true);
+      });
+    });
+    if (!closed) return this.log.error({}, `terminate: the persistence stores did not close within ${timeoutMs} ms; giving up on them`);
+    for (const result of await settled) {
+      if (result.status === 'rejected') this.log.error({ err: result.reason }, 'closing a persistence store failed');
+    }
   }
 
   /** `name` is used in actor paths: letters, digits, '-' and '_', starting with a letter or digit. */
