@@ -161,7 +161,7 @@ function printSummary(options: BenchOptions, app: Measured, baselines: readonly 
       ` (first slice ${formatRate(rate(opening.slices[0]!.interval))}, last ${formatRate(rate(opening.slices.at(-1)!.interval))}; baseline ${baseOpen.text}, ${ofBaseline(rate(opening.whole), baseOpen.mean)})` +
       (opening.stoppedByBound ? ' STOPPED BY THE BOUND' : ''),
   );
-  const header = ['connections', 'deposits/s', 'first interval', 'last interval', 'last / first', 'p50 ms', 'p99 ms', 'errors', 'baseline deposits/s (before / after)', 'of baseline'];
+  const header = ['connections', 'deposits/s', 'first interval', 'last interval', 'last / first', 'p50 ms', 'p99 ms', 'errors', 'deposits per service CPU-s', 'baseline deposits/s (before / after)', 'of baseline'];
   const rows = [header];
   for (const [i, result] of app.deposits.entries()) {
     const base = baselineRates((measured) => measured.deposits[i]!.whole);
@@ -174,6 +174,7 @@ function printSummary(options: BenchOptions, app: Measured, baselines: readonly 
       formatMs(result.whole.p50Ms),
       formatMs(result.whole.p99Ms),
       formatCount(result.whole.errors + result.warmup.errors),
+      formatRate(result.whole.ok / result.serviceCpuSeconds),
       base.text,
       ofBaseline(rate(result.whole), base.mean),
     ]);

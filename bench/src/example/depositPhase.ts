@@ -21,6 +21,11 @@ export interface DepositResult {
   readonly connections: number;
   readonly intervals: readonly Interval[];
   readonly whole: Interval;
+  /**
+   * CPU seconds the service used during the measured run (NaN without /proc). Successes per CPU
+   * second move less than successes per second when other work on the machine takes CPU.
+   */
+  readonly serviceCpuSeconds: number;
   readonly errors: readonly ErrorKind[];
   readonly warmup: Interval;
   readonly warmupErrors: readonly ErrorKind[];
@@ -54,12 +59,16 @@ export async function runDeposits(options: DepositOptions): Promise<DepositResul
     const startedAt = performance.now();
     const meter = new Meter(startedAt);
     const intervals: Interval[] = [];
-    let usage = { service: service.usage(), bench: cpuUsage() };
+    const usageAtStart = service.usage();
+    let usage = { service: usageAtStart, bench: cpuUsage() };
+    let serviceCpuSeconds = Number.NaN;
     const report = (interval: Interval): void => {
       intervals.push(interval);
       const now = { service: service.usage(), bench: cpuUsage() };
+      if (now.service !== undefined && usageAtStart !== undefined) serviceCpuSeconds = now.service.cpuSeconds - usageAtStart.cpuSeconds;
       if (options.verbose) {
-        const serviceCpu = now.service !== undefined && usage.service !== undefined ? `${Math.round((100 * (now.service.cpuSeconds - usage.service.cpuSeconds)) / interval.seconds)}%` : '-';
+        const cpu = now.service !== undefined && usage.service !== undefined ? now.service.cpuSeconds - usage.service.cpuSeconds : Number.NaN;
+        const serviceCpu = !(cpu > 0) ? '-' : `${Math.round((100 * cpu) / interval.seconds)}% (${formatRate(interval.ok / cpu)} deposits per CPU-s)`;
         const benchCpu = Math.round((now.bench.user + now.bench.system - usage.bench.user - usage.bench.system) / 1e4 / interval.seconds);
         const rss = now.service === undefined ? '-' : `${Math.round(now.service.rssBytes / 2 ** 20)} MiB`;
         console.log(
@@ -96,6 +105,7 @@ export async function runDeposits(options: DepositOptions): Promise<DepositResul
       connections: options.connections,
       intervals,
       whole: meter.whole(),
+      serviceCpuSeconds,
       errors: meter.errorKinds(),
       warmup,
       warmupErrors: warmupMeter.errorKinds(),
