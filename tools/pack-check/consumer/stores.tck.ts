@@ -11,11 +11,13 @@ import { afterAll } from 'vitest';
 const dir = mkdtempSync(join(tmpdir(), 'engram-pack-check-tck-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const path = join(dir, 'engram.db');
+// Two instances on one file stand for two processes (sharedStorage), so both open it as writers.
+const journalOptions = { path, writers: 'shared' } as const;
 
 journalTck({
   name: 'SqliteJournal',
-  create: async () => new SqliteJournal({ path }),
-  reopen: async () => new SqliteJournal({ path }),
+  create: async () => new SqliteJournal(journalOptions),
+  reopen: async () => new SqliteJournal(journalOptions),
   capabilities: { metadata: true, maxPayloadBytes: 16 * 1024 * 1024, durable: true, sharedStorage: true },
 });
 
