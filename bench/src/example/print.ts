@@ -30,7 +30,8 @@ export function formatCount(value: number): string {
 
 export function formatDuration(seconds: number): string {
   if (seconds < 120) return `${seconds.toFixed(1)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)} min ${whole % 60} s`;
 }
 
 export function loadLine(): string {
