@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   const startedAt = performance.now();
   const workDir = mkdtempSync(join(tmpdir(), 'engram-bank-bench-'));
   console.log(`bank-account example under HTTP load; ${await machineLine()}; load ${loadLine()}`);
-  console.log(`app: ${options.app} (${describeCheckout(options.app)})`);
+  // The service inherits this environment; Engram deep-freezes states unless NODE_ENV is production.
+  console.log(`app: ${options.app} (${describeCheckout(options.app)}), NODE_ENV=${process.env['NODE_ENV'] ?? '(unset)'}`);
   console.log(
     `accounts ${formatCount(options.accounts)} (opened with ${options.openConnections} connections, at most ${options.openMinutes} min), ` +
       `deposit runs of ${options.minutes} min with ${options.connections.join(', ')} connections in turn on the same service, ` +
