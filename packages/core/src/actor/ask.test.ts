@@ -9,6 +9,7 @@ import { Behaviors } from './Behaviors.js';
 import { AskTimeout, RecipientTerminated } from './errors.js';
 import { liveTimeouts, within } from './realClock.test-support.js';
 import { SupervisorStrategy } from './SupervisorStrategy.js';
+import { track } from './trackPromise.test-support.js';
 
 let kit: ActorTestKit;
 afterEach(() => kit?.shutdown());
@@ -84,16 +85,6 @@ describe('ask', () => {
     );
   });
 });
-
-/** The outcome of `promise` so far, without waiting: 'pending', the value, or the error. */
-function track<T>(promise: Promise<T>): { readonly outcome: unknown } {
-  const state = { outcome: 'pending' as unknown };
-  promise.then(
-    (value) => (state.outcome = value),
-    (error: unknown) => (state.outcome = error),
-  );
-  return state;
-}
 
 type Held = { type: 'hold'; replyTo: ActorRef<number> } | { type: 'stop' } | { type: 'crash' };
 

@@ -8,6 +8,7 @@ import { ActorTestKit } from '../testkit/ActorTestKit.js';
 import { FaultInjectingJournal } from '../testkit/FaultInjectingJournal.js';
 import { account } from './fixtures/account.test-support.js';
 import { storedEvent } from './fixtures/GatedJournal.test-support.js';
+import { track } from '../actor/trackPromise.test-support.js';
 
 // An ask to a persistent actor that stops (recovery failed, its persistenceId is taken) fails at
 // once with RecipientTerminated, the stop's reason as cause, instead of waiting for its timeout.
@@ -27,16 +28,6 @@ async function journalWithOneDeposit(persistenceId: string): Promise<FaultInject
 function testKit(journal: FaultInjectingJournal): ActorTestKit {
   kit = ActorTestKit.create({ config: { persistence: { journal, snapshotStore: new MemorySnapshotStore() } } });
   return kit;
-}
-
-/** The outcome of `promise` so far, without waiting: 'pending', the value, or the error. */
-function track<T>(promise: Promise<T>): { readonly outcome: unknown } {
-  const state = { outcome: 'pending' as unknown };
-  promise.then(
-    (value) => (state.outcome = value),
-    (error: unknown) => (state.outcome = error),
-  );
-  return state;
 }
 
 describe('ask to a persistent actor that stops', () => {
