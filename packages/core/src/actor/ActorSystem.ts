@@ -1,4 +1,5 @@
 import { InvalidArgument, requireNumber } from '../errors/index.js';
+import { closeStores } from '../persistence/internal/closeStores.js';
 import type { ActorRef } from './ActorRef.js';
 import { Behaviors } from './Behaviors.js';
 import type { Behavior } from './Behavior.js';
@@ -93,23 +94,8 @@ export class ActorSystem {
 
   async #closeUnusedStores(): Promise<void> {
     if (this.#terminationHooks.some((hook) => hook.name === 'persistence')) return;
-    const { journal, snapshotStore } = this.config.persistence ?? {};
-    const closing: Promise<void>[] = [];
-    if (journal?.close !== undefined) closing.push(journal.close());
-    if (snapshotStore?.close !== undefined && (snapshotStore as unknown) !== journal) closing.push(snapshotStore.close());
-    const timeoutMs = this.config.persistence?.terminateTimeoutMs ?? 5000;
-    const settled = Promise.allSettled(closing);
-    const closed = await new Promise<boolean>((resolve) => {
-      const deadline = this.scheduler.schedule(timeoutMs, () => resolve(false));
-      void settled.then(() => {
-        deadline.cancel();
-        resolve(true);
-      });
-    });
-    if (!closed) return this.log.error({}, `terminate: the persistence stores did not close within ${timeoutMs} ms; giving up on them`);
-    for (const result of await settled) {
-      if (result.status === 'rejected') this.log.error({ err: result.reason }, 'closing a persistence store failed');
-    }
+    const { journal, snapshotStore, terminateTimeoutMs } = this.config.persistence ?? {};
+    await closeStores({ journal, snapshotStore }, this.scheduler, this.log, terminateTimeoutMs ?? 5000);
   }
 
   /** `name` is used in actor paths: letters, digits, '-' and '_', starting with a letter or digit. */

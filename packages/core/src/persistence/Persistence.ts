@@ -6,6 +6,7 @@ import { Serialization } from '../serialization/Serialization.js';
 import type { Journal } from '../spi/Journal.js';
 import type { SnapshotStore } from '../spi/SnapshotStore.js';
 import { DuplicatePersistenceId, IllegalPersistenceOperation } from './errors.js';
+import { closeStores, settlesWithin } from './internal/closeStores.js';
 import { JournalBatcher } from './internal/JournalBatcher.js';
 import { RecoveryPermitter } from './internal/RecoveryPermitter.js';
 import type { InspectionEvent, InspectionListener } from './Inspection.js';
@@ -157,7 +158,8 @@ export class Persistence {
 
   private async shutdown(): Promise<void> {
     const timeoutMs = this.settings.terminateTimeoutMs;
-    const flushed = await this.within(timeoutMs, Promise.all([this.writer.whenIdle(), Promise.allSettled([...this.pendingStoreWork])]));
+    const work = Promise.all([this.writer.whenIdle(), Promise.allSettled([...this.pendingStoreWork])]);
+    const flushed = await settlesWithin(this.system.scheduler, timeoutMs, work);
     if (!flushed) {
       const writes = [...this.writer.unsettledWrites()];
       const shown = writes.slice(0, 20).map(([persistenceId, count]) => `${persistenceId} (${count})`);
@@ -169,30 +171,6 @@ export class Persistence {
       );
     }
     this.writer.close(new IllegalPersistenceOperation('*', 'the actor system terminated: the journal is closed'));
-    const closing: Promise<void>[] = [];
-    if (this.journal.close !== undefined) closing.push(this.journal.close());
-    if (this.snapshotStore.close !== undefined && (this.snapshotStore as unknown) !== this.journal) {
-      closing.push(this.snapshotStore.close());
-    }
-    const settled = Promise.allSettled(closing);
-    if (!(await this.within(timeoutMs, settled))) {
-      this.system.log.error({}, `terminate: the persistence stores did not close within ${timeoutMs} ms; giving up on them`);
-      return;
-    }
-    for (const result of await settled) {
-      if (result.status === 'rejected') this.system.log.error({ err: result.reason }, 'closing a persistence store failed');
-    }
-  }
-
-  /** True if `work` settles within `timeoutMs` on the system's clock, false if the deadline came first. */
-  private within(timeoutMs: number, work: Promise<unknown>): Promise<boolean> {
-    return new Promise((resolve) => {
-      const deadline = this.system.scheduler.schedule(timeoutMs, () => resolve(false));
-      const done = () => {
-        deadline.cancel();
-        resolve(true);
-      };
-      work.then(done, done);
-    });
+    await closeStores(this, this.system.scheduler, this.system.log, timeoutMs);
   }
 }
