@@ -138,6 +138,7 @@ export async function auditSearch(t: TestApp): Promise<void> {
   await ok(t, 'POST', '/accounts', { id: 'audit-x', owner: 'Xanthippe Quarterly' });
   await ok(t, 'POST', '/accounts/audit-x/deposits', { amount: 4_242 });
   await ok(t, 'POST', '/accounts/audit-x/deposits', { amount: 17 });
+  await new Promise((resolve) => setTimeout(resolve, 5)); // `to` is exclusive: the events above are from an earlier millisecond
   const middle = new Date().toISOString();
   await new Promise((resolve) => setTimeout(resolve, 5)); // the next event is stored in a later millisecond
   await ok(t, 'POST', '/accounts/audit-x/withdrawals', { amount: 4_000 });
