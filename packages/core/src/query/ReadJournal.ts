@@ -1,5 +1,6 @@
 import { SystemScheduler, type Scheduler } from '../actor/Scheduler.js';
 import { InvalidArgument, requireNumber } from '../errors/index.js';
+import { settlesWithin } from '../persistence/internal/closeStores.js';
 import { EventAdapters, type EventAdapter } from '../serialization/EventAdapter.js';
 import { Serialization, type SerializationConfig } from '../serialization/Serialization.js';
 import type { GlobalPage, JournalReader, PositionedEvent } from '../spi/JournalReader.js';
@@ -66,6 +67,9 @@ export class ReadJournal<E = unknown> {
   private readonly adapter: EventAdapter<E, unknown>;
   private readonly pageSize: number;
   private readonly feed: ChangeFeed;
+  private readonly scheduler: Scheduler;
+  /** The queries' store reads still running: `close()` lets them end before the store goes. */
+  private readonly reading = new Set<Promise<unknown>>();
   private closed = false;
 
   /**
@@ -84,7 +88,8 @@ export class ReadJournal<E = unknown> {
       min: 1,
     });
     const onPollError = options.onPollError ?? ((error) => console.warn('engram read journal: checking for new events failed', error));
-    this.feed = new ChangeFeed(reader, options.scheduler ?? new SystemScheduler(), pollIntervalMs, onPollError);
+    this.scheduler = options.scheduler ?? new SystemScheduler();
+    this.feed = new ChangeFeed(reader, this.scheduler, pollIntervalMs, onPollError);
   }
 
   /** The kind of store, as printed in its offsets (`sqlite`, `postgres`, `memory`). */
@@ -175,12 +180,35 @@ export class ReadJournal<E = unknown> {
     this.feed.notify();
   }
 
-  /** Ends every live query (they complete) and releases the reader if this read journal owns it. */
+  /**
+   * Ends every query (they complete, also one whose store read is still running) and releases the
+   * reader if this read journal owns it. Waits up to 5 s for the store reads in progress, so that
+   * a system closes its journal after the queries have stopped reading it.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.feed.close();
+    if (this.reading.size > 0) await settlesWithin(this.scheduler, CLOSE_WAIT_MS, Promise.allSettled(this.reading));
     if (this.ownsReader) await this.reader.close?.();
+  }
+
+  /**
+   * One store read of a query. When the read journal closes (or the query's signal aborts) while
+   * it runs, a failure it then ends with (the store going away under it) ends the query instead:
+   * it completes, as `close()` promises, rather than throwing the store's error at the consumer.
+   */
+  private async read<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T | typeof ENDED> {
+    const pending = call();
+    this.reading.add(pending);
+    try {
+      return await pending;
+    } catch (error) {
+      if (this.stopped(signal)) return ENDED;
+      throw error;
+    } finally {
+      this.reading.delete(pending);
+    }
   }
 
   private global(tag: string | undefined, offset: Offset, live: boolean, options: QueryOptions): AsyncIterable<EventEnvelope<E>> {
@@ -191,12 +219,16 @@ export class ReadJournal<E = unknown> {
   private async *globalPages(tag: string | undefined, from: unknown, live: boolean, signal: AbortSignal | undefined): AsyncGenerator<EventEnvelope<E>[]> {
     this.ensureOpen();
     let after = from;
-    const upTo = live ? undefined : await this.reader.readCeiling();
+    const upTo = live ? undefined : await this.read(signal, () => this.reader.readCeiling());
+    if (upTo === ENDED) return;
     while (!this.stopped(signal)) {
       const mark = this.feed.mark();
-      const page: GlobalPage<unknown> = await this.reader.readEvents(
-        tag === undefined ? { after, limit: this.pageSize, ...(upTo === undefined ? {} : { upTo }) } : { after, tag, limit: this.pageSize, ...(upTo === undefined ? {} : { upTo }) },
+      const page: GlobalPage<unknown> | typeof ENDED = await this.read(signal, () =>
+        this.reader.readEvents(
+          tag === undefined ? { after, limit: this.pageSize, ...(upTo === undefined ? {} : { upTo }) } : { after, tag, limit: this.pageSize, ...(upTo === undefined ? {} : { upTo }) },
+        ),
       );
+      if (page === ENDED) return;
       yield* this.decoded(page.events);
       const last = page.events[page.events.length - 1];
       if (last !== undefined) after = last.position;
@@ -227,11 +259,14 @@ export class ReadJournal<E = unknown> {
     // A current query ends at the highest sequence nr stored when it started.
     let end = toSequenceNr;
     if (!live) {
-      end = Math.min(end, await this.reader.readHighestSequenceNr(persistenceId));
+      const highest = await this.read(signal, () => this.reader.readHighestSequenceNr(persistenceId));
+      if (highest === ENDED) return;
+      end = Math.min(end, highest);
     }
     while (next <= end && !this.stopped(signal)) {
       const mark = this.feed.mark();
-      const events = await this.reader.readEventsByPersistenceId(persistenceId, next, end, this.pageSize);
+      const events = await this.read(signal, () => this.reader.readEventsByPersistenceId(persistenceId, next, end, this.pageSize));
+      if (events === ENDED) return;
       yield* this.decoded(events);
       const last = events[events.length - 1];
       if (last !== undefined) next = last.repr.sequenceNr + 1;
@@ -249,11 +284,13 @@ export class ReadJournal<E = unknown> {
     this.ensureOpen();
     // Live: ids that first persist later are found in the global order, after a horizon read
     // before the scan (every event not committed then comes after it).
-    const follow: unknown = live ? await this.reader.readHorizon() : undefined;
+    const follow: unknown = live ? await this.read(signal, () => this.reader.readHorizon()) : undefined;
+    if (follow === ENDED) return;
     const seen = live ? new Set<string>() : undefined;
     let afterId: string | undefined;
     while (!this.stopped(signal)) {
-      const ids = await this.reader.readPersistenceIds(afterId, this.pageSize);
+      const ids = await this.read(signal, () => this.reader.readPersistenceIds(afterId, this.pageSize));
+      if (ids === ENDED) return;
       for (const id of ids) {
         seen?.add(id);
         yield id;
@@ -265,7 +302,8 @@ export class ReadJournal<E = unknown> {
     let after = follow;
     while (!this.stopped(signal)) {
       const mark = this.feed.mark();
-      const page = await this.reader.readEvents({ after, limit: this.pageSize });
+      const page = await this.read(signal, () => this.reader.readEvents({ after, limit: this.pageSize }));
+      if (page === ENDED) return;
       for (const { position, repr } of page.events) {
         after = position;
         if (seen.has(repr.persistenceId)) continue;
@@ -333,6 +371,12 @@ export class ReadJournal<E = unknown> {
     if (this.closed) throw new QueryUnavailable('the read journal was closed');
   }
 }
+
+/** What `read` returns when the query ended while the store read ran. */
+const ENDED: unique symbol = Symbol('query ended');
+
+/** How long `close()` waits for the store reads in progress. */
+const CLOSE_WAIT_MS = 5000;
 
 function envelopeOf<E>(repr: PersistentRepr, offset: Offset, event: E, metadata: unknown): EventEnvelope<E> {
   const envelope = {
