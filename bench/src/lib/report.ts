@@ -1,13 +1,4 @@
-/** Shared helpers for benchmark programs: timing, repetition, and a printed comparison table. */
-
-export interface Comparison {
-  readonly name: string;
-  /** Operations per second of Engram. */
-  readonly engram: number;
-  /** Operations per second of the baseline doing the same work in the same run. */
-  readonly baseline: number;
-  readonly unit: string;
-}
+/** Shared helpers for benchmark programs: timing, repetition, figures and the machine line. */
 
 /** Runs `run` (which returns how many operations it did) `warmup + runs` times; returns the median ops/s. */
 export async function opsPerSecond(run: () => Promise<number> | number, runs = 5, warmup = 1): Promise<number> {
@@ -26,20 +17,6 @@ export function formatRate(value: number): string {
   if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
   if (value >= 1e3) return `${(value / 1e3).toFixed(1)}k`;
   return value.toFixed(0);
-}
-
-/** Prints one row per comparison: Engram, baseline, and Engram as a fraction of the baseline. */
-export function printComparisons(title: string, rows: readonly Comparison[]): void {
-  const lines = [
-    ['workload', 'engram', 'baseline', 'engram/baseline'],
-    ...rows.map((r) => [r.name, `${formatRate(r.engram)} ${r.unit}`, `${formatRate(r.baseline)} ${r.unit}`, `${(r.engram / r.baseline).toFixed(2)}x`]),
-  ];
-  const widths = lines[0]!.map((_, col) => Math.max(...lines.map((l) => l[col]!.length)));
-  console.log(`\n${title}`);
-  for (const [i, line] of lines.entries()) {
-    console.log(line.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  '));
-    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  }
 }
 
 /** Describes the machine in one line, printed with every benchmark. */

@@ -1,7 +1,8 @@
 /**
- * The baseline of the runtime benchmark: the simplest async queue a Node.js developer would write,
- * with one consumer loop awaiting each item. Engram's actors do the same work (a mailbox drained by
- * one consumer, in order) plus behaviors, supervision and lifecycle.
+ * One baseline of the runtime benchmark: the simplest async queue a Node.js developer would write,
+ * with one consumer loop awaiting each item, so it pays a microtask per item. Engram's actors do the
+ * same work (a mailbox drained by one consumer, in order) plus behaviors, supervision and
+ * lifecycle, but drain the mailbox synchronously: read their figures against `DrainQueue` too.
  */
 export class AsyncQueue<T> {
   private items: T[] = [];

@@ -1,12 +1,23 @@
 /**
  * Actor runtime benchmark: tell throughput, ping-pong, ask round trips and many actors, each next
- * to a bare async queue doing the same work in the same run. Prints figures; asserts nothing.
+ * to two bare queues doing the same work in the same run: the async queue with a consumer loop
+ * awaiting each item (a microtask per item), and a queue drained synchronously once per burst (how
+ * Engram's dispatcher drains a mailbox; the baseline to read Engram against). Prints figures;
+ * asserts nothing.
  *
- *   npm run bench:runtime
+ *   npm run bench:runtime            (SCALE=0.1 for a quick run, REPS=n timed runs per figure, default 5)
  */
 import { ActorSystem, ask, Behaviors, type ActorRef } from '@engram/core';
-import { machineLine, opsPerSecond, printComparisons, type Comparison } from '../lib/report.js';
+import { formatRate, machineLine, opsPerSecond } from '../lib/report.js';
+import { printTable } from '../persistence/table.js';
+import { intArg } from '../sqlite/workload.js';
 import { AsyncQueue } from './AsyncQueue.js';
+import { DrainQueue } from './DrainQueue.js';
+
+const scale = Number(process.env['SCALE'] ?? '1');
+if (!(scale > 0)) throw new Error(`SCALE must be a positive number, got "${process.env['SCALE']}"`);
+const reps = intArg('REPS', 5);
+const n = (count: number) => Math.max(1, Math.round(count * scale));
 
 const quiet = { logLevel: 'warn' as const };
 
@@ -32,6 +43,18 @@ async function tellOneQueue(n: number): Promise<number> {
   const finished = new Promise<void>((resolve) => (done = resolve));
   let count = 0;
   queue.consume(() => {
+    if (++count === n) done();
+  });
+  for (let i = 0; i < n; i++) queue.push(i);
+  await finished;
+  return n;
+}
+
+async function tellOneDrain(n: number): Promise<number> {
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  let count = 0;
+  const queue = new DrainQueue<number>(() => {
     if (++count === n) done();
   });
   for (let i = 0; i < n; i++) queue.push(i);
@@ -74,6 +97,21 @@ async function pingPongQueues(roundTrips: number): Promise<number> {
   return roundTrips * 2;
 }
 
+async function pingPongDrains(roundTrips: number): Promise<number> {
+  type DPing = { readonly n: number; readonly replyTo: DrainQueue<DPing> };
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const play = (self: () => DrainQueue<DPing>) => (ping: DPing) => {
+    if (ping.n >= roundTrips * 2) return done();
+    ping.replyTo.push({ n: ping.n + 1, replyTo: self() });
+  };
+  const a: DrainQueue<DPing> = new DrainQueue(play(() => a));
+  const b: DrainQueue<DPing> = new DrainQueue(play(() => b));
+  a.push({ n: 0, replyTo: b });
+  await finished;
+  return roundTrips * 2;
+}
+
 type Get = { readonly replyTo: ActorRef<number> };
 
 async function askActor(n: number): Promise<number> {
@@ -98,6 +136,28 @@ async function askQueueWithTimeout(n: number): Promise<number> {
   const queue = new AsyncQueue<(value: number) => void>();
   let value = 0;
   queue.consume((reply) => reply(++value));
+  for (let i = 0; i < n; i++) {
+    await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timeout')), 5000);
+      queue.push((v) => {
+        clearTimeout(timer);
+        resolve(v);
+      });
+    });
+  }
+  return n;
+}
+
+async function askDrain(n: number): Promise<number> {
+  let value = 0;
+  const queue = new DrainQueue<(value: number) => void>((reply) => reply(++value));
+  for (let i = 0; i < n; i++) await new Promise<number>((resolve) => queue.push(resolve));
+  return n;
+}
+
+async function askDrainWithTimeout(n: number): Promise<number> {
+  let value = 0;
+  const queue = new DrainQueue<(value: number) => void>((reply) => reply(++value));
   for (let i = 0; i < n; i++) {
     await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('timeout')), 5000);
@@ -145,40 +205,94 @@ async function manyQueues(queues: number, perQueue: number): Promise<number> {
   return total;
 }
 
+async function manyDrains(queues: number, perQueue: number): Promise<number> {
+  const total = queues * perQueue;
+  let count = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const all: DrainQueue<number>[] = [];
+  for (let i = 0; i < queues; i++) {
+    all.push(
+      new DrainQueue<number>(() => {
+        if (++count === total) done();
+      }),
+    );
+  }
+  for (let round = 0; round < perQueue; round++) for (const queue of all) queue.push(round);
+  await finished;
+  return total;
+}
+
+interface Row {
+  readonly name: string;
+  readonly unit: string;
+  readonly engram: number;
+  /** The async queue whose consumer loop awaits each item. */
+  readonly awaitQueue: number;
+  /** The queue drained synchronously once per burst. */
+  readonly drainQueue: number;
+}
+
+const rate = (run: () => Promise<number>) => opsPerSecond(run, reps);
+const count = (value: number) => value.toLocaleString('en');
+
 async function main(): Promise<void> {
-  console.log(`Engram actor runtime benchmark (${await machineLine()})`);
-  const rows: Comparison[] = [];
+  console.log(`Engram actor runtime benchmark (${await machineLine()}, scale ${scale})`);
+  const tells = n(1_000_000);
+  const roundTrips = n(500_000);
+  const asks = n(200_000);
+  const actors = n(10_000);
+  const rows: Row[] = [];
   rows.push({
-    name: 'tell to one actor, 1M messages',
-    engram: await opsPerSecond(() => tellOneActor(1_000_000)),
-    baseline: await opsPerSecond(() => tellOneQueue(1_000_000)),
+    name: `tell to one actor, ${count(tells)} messages`,
     unit: 'msg/s',
+    engram: await rate(() => tellOneActor(tells)),
+    awaitQueue: await rate(() => tellOneQueue(tells)),
+    drainQueue: await rate(() => tellOneDrain(tells)),
   });
   rows.push({
-    name: 'ping-pong between two actors, 500k round trips',
-    engram: await opsPerSecond(() => pingPongActors(500_000)),
-    baseline: await opsPerSecond(() => pingPongQueues(500_000)),
+    name: `ping-pong between two actors, ${count(roundTrips)} round trips`,
     unit: 'msg/s',
+    engram: await rate(() => pingPongActors(roundTrips)),
+    awaitQueue: await rate(() => pingPongQueues(roundTrips)),
+    drainQueue: await rate(() => pingPongDrains(roundTrips)),
   });
+  const askEngram = await rate(() => askActor(asks));
   rows.push({
-    name: 'ask round trips, 200k sequential',
-    engram: await opsPerSecond(() => askActor(200_000)),
-    baseline: await opsPerSecond(() => askQueue(200_000)),
+    name: `ask round trips, ${count(asks)} sequential`,
     unit: 'asks/s',
+    engram: askEngram,
+    awaitQueue: await rate(() => askQueue(asks)),
+    drainQueue: await rate(() => askDrain(asks)),
   });
   rows.push({
-    name: 'ask round trips vs baseline with a setTimeout per request',
-    engram: rows[2]!.engram,
-    baseline: await opsPerSecond(() => askQueueWithTimeout(200_000)),
+    name: 'ask round trips vs baselines with a setTimeout per request',
     unit: 'asks/s',
+    engram: askEngram,
+    awaitQueue: await rate(() => askQueueWithTimeout(asks)),
+    drainQueue: await rate(() => askDrainWithTimeout(asks)),
   });
   rows.push({
-    name: '10,000 actors x 100 messages each',
-    engram: await opsPerSecond(() => manyActors(10_000, 100)),
-    baseline: await opsPerSecond(() => manyQueues(10_000, 100)),
+    name: `${count(actors)} actors x 100 messages each`,
     unit: 'msg/s',
+    engram: await rate(() => manyActors(actors, 100)),
+    awaitQueue: await rate(() => manyQueues(actors, 100)),
+    drainQueue: await rate(() => manyDrains(actors, 100)),
   });
-  printComparisons('median of 5 runs after 1 warm-up; baseline = a bare async queue with one consumer loop', rows);
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+  printTable(
+    `median of ${reps} runs after 1 warm-up. await queue: a bare async queue whose consumer loop awaits each item (a microtask per item); ` +
+      'sync drain: the same queue drained in a plain loop by one consumer scheduled per burst with queueMicrotask (as an actor drains its mailbox)',
+    ['workload', 'engram', 'await queue', 'engram/await queue', 'sync drain', 'engram/sync drain'],
+    rows.map((r) => [
+      r.name,
+      `${formatRate(r.engram)} ${r.unit}`,
+      `${formatRate(r.awaitQueue)} ${r.unit}`,
+      ratio(r.engram, r.awaitQueue),
+      `${formatRate(r.drainQueue)} ${r.unit}`,
+      ratio(r.engram, r.drainQueue),
+    ]),
+  );
 }
 
 await main();
