@@ -148,6 +148,14 @@ export class ActorSystem {
   }
 
   /**
+   * @internal Runs `task` when the dispatcher's running drain ends (every ready actor has run) and
+   * returns true; false when no drain is running. The persistence engine flushes its group commit there.
+   */
+  atDrainEnd(task: () => void): boolean {
+    return this.#runtime.dispatcher.atDrainEnd(task);
+  }
+
+  /**
    * @internal Counts `work` as activity of this system until it settles, so `whenIdle` waits for it.
    * Extensions register their I/O here (the persistence engine registers its journal calls).
    */

@@ -93,6 +93,7 @@ export class Persistence {
       this.settings.maxConcurrentWrites,
       (work) => system.trackPendingWork(work),
       () => this.eventsStored(),
+      (flush) => system.atDrainEnd(flush),
     );
     system.registerOnTermination('persistence', () => this.shutdown());
   }

@@ -46,10 +46,17 @@ const stored: WriteOutcome = { kind: 'stored' };
 /** Fewest persistenceIds worth a call of their own when a turn is spread over several journal calls. */
 const minIdsPerCall = 100;
 
+/** How long flushes may follow each other without the event loop getting a turn. */
+const flushSliceMs = 10;
+
 /**
- * Group commit. Writes submitted by any number of actors in the same event-loop turn go to the
- * journal together in one `writeMessages` call, at the next setImmediate (after the dispatcher has
- * run every ready actor); writes submitted while calls are in flight form the next batch. When the
+ * Group commit. Writes submitted by the actors of one dispatcher drain go to the journal together
+ * in one `writeMessages` call as soon as the drain has run every ready actor (`atDrainEnd`), and
+ * writes submitted outside a drain at the next setImmediate; writes submitted while every call slot
+ * is busy form the next batch. So a lone writer's event goes out at once (no wait for a turn of the
+ * event loop), and under load batches grow with the calls in flight. A store that answers without
+ * I/O (SQLite) could keep a persist-reply-command loop in microtasks for ever: after `flushSliceMs`
+ * without a turn of the event loop, the next flush waits for setImmediate. When the
  * journal takes several calls at once (a connection pool), a turn with many ids is spread over the
  * free slots by id, at least `minIdsPerCall` ids per call. A persistenceId is in at most one call at
  * a time and its writes keep their order, so all its queued writes go together: splitting them
@@ -75,7 +82,15 @@ export class JournalBatcher {
     private readonly track: <V>(work: Promise<V>) => Promise<V>,
     /** Called after each call that stored something, before the writers hear of it (wakes live queries). */
     private readonly onStored: () => void = () => {},
+    /** Runs the flush at the end of the running dispatcher drain; false when none runs. */
+    private readonly atDrainEnd: (flush: () => void) => boolean = () => false,
   ) {}
+
+  /** When the flushes that ran without a turn of the event loop began (undefined: a turn came since). */
+  private burstStart: number | undefined;
+  private readonly endBurst = (): void => {
+    this.burstStart = undefined;
+  };
 
   submit(write: AtomicWrite, session: WriteSession, done: (outcome: WriteOutcome) => void): void {
     const refusal = this.closedWith ?? session.failure?.error;
@@ -147,7 +162,19 @@ export class JournalBatcher {
   private scheduleFlush(): void {
     if (this.flushScheduled || this.inFlight >= this.maxConcurrent || this.queue.length === 0) return;
     this.flushScheduled = true;
+    if (this.withinBurst() && this.atDrainEnd(this.flush)) return;
     setImmediate(this.flush);
+  }
+
+  /** Whether a flush may still skip the wait for a turn of the event loop. */
+  private withinBurst(): boolean {
+    const now = performance.now();
+    if (this.burstStart === undefined) {
+      this.burstStart = now;
+      setImmediate(this.endBurst);
+      return true;
+    }
+    return now - this.burstStart < flushSliceMs;
   }
 
   private readonly flush = (): void => {
