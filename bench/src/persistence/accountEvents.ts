@@ -1,4 +1,4 @@
-import { Effect, eventSourced, type Behavior } from '@engram/core';
+import { Effect, eventSourced, type ActorRef, type Behavior } from '@engram/core';
 import { payloadFor } from '../sqlite/workload.js';
 
 /** The benchmark's event: the same 131-byte JSON as the raw baselines store (`payloadFor`). */
@@ -37,6 +37,20 @@ export function benchAccount(persistenceId: string, stored: () => void): Behavio
     emptyState: emptyBalance,
     commandHandler: (state): Effect<Deposited, Balance> =>
       Effect.persist(depositedEvent(persistenceId, state.count + 1)).thenRun(stored),
+    eventHandler: applyDeposit,
+  });
+}
+
+/** A deposit sent with `ask`: answered with the account's event count once its event is stored. */
+export type Deposit = { readonly type: 'deposit'; readonly replyTo: ActorRef<number> };
+
+/** An account whose every command persists one Deposited event and then replies, as an HTTP handler awaits it. */
+export function askedAccount(persistenceId: string): Behavior<Deposit> {
+  return eventSourced<Deposit, Deposited, Balance>({
+    persistenceId,
+    emptyState: emptyBalance,
+    commandHandler: (state, command): Effect<Deposited, Balance> =>
+      Effect.persist(depositedEvent(persistenceId, state.count + 1)).thenReply(command.replyTo, (s) => s.count),
     eventHandler: applyDeposit,
   });
 }

@@ -17,7 +17,7 @@ import { sameAsRawPayload } from './accountEvents.js';
 import type { WriteShape } from './persistThroughput.js';
 import { BenchSchemas } from './postgres/BenchSchemas.js';
 import { emmettAggregateFigures, fieldFigures, recoveryOfOne } from './postgres/recoveryFigures.js';
-import { printGoals, printRecoveries, printWrites } from './postgres/report.js';
+import { ASKED, printAsked, printGoals, printRecoveries, printWrites } from './postgres/report.js';
 import { emmettWriteFigures, writeFigures, type EmmettWriteShape } from './postgres/writeFigures.js';
 
 const scale = Number(process.env['SCALE'] ?? '1');
@@ -29,6 +29,8 @@ const writeShapes: WriteShape[] = [
   { name: '1 actor, sequential persist', actors: 1, perActor: n(10_000), mode: 'persist', rawBatch: 1 },
   { name: '100 actors concurrently', actors: 100, perActor: n(1_000), mode: 'persist', rawBatch: 100 },
   { name: '1,000 actors concurrently', actors: 1_000, perActor: n(200), mode: 'persist', rawBatch: 1_000 },
+  // The workload: each command asked and answered after its event is stored, as an HTTP handler does.
+  { name: ASKED, actors: 1_000, perActor: n(200), mode: 'persist', rawBatch: 1_000, send: 'ask', inFlight: 200 },
   { name: '1 actor, persistAsync', actors: 1, perActor: n(100_000), mode: 'persistAsync', rawBatch: 1_000 },
 ];
 
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     const writes = await writeFigures(schemas, writeShapes, reps);
     const emmettWrites = await emmettWriteFigures(schemas, emmettShapes, reps);
     printWrites(writes, emmettWrites);
+    printAsked(writes);
     const one = await recoveryOfOne(schemas, n(1_000_000), reps);
     const field = await fieldFigures(schemas, n(10_000), n(1_700_000), 200, reps);
     const aggregate = await emmettAggregateFigures(schemas, n(1_000_000), reps);

@@ -3,11 +3,14 @@ import type { AtomicWrite } from '@engram/core/spi';
 import { SqliteJournal } from '@engram/sqlite';
 import { allPids, compareReplayMany, compareReplayOne, compareWrites, type Contender, fillOne, rawContender } from './drive.js';
 import { openNaive, type RawStore } from './naive.js';
+import { openSameLayout } from './sameLayout.js';
 import { type BenchEvent, intArg, tempDir } from './workload.js';
 
 /**
- * SqliteJournal through its SPI next to the naive raw-SQLite baseline: same workloads, same run,
- * interleaved slice by slice.
+ * SqliteJournal through its SPI next to two raw-SQLite baselines: the naive layout (one row per
+ * INSERT) and SqliteJournal's own layout written by bare better-sqlite3 with multi-row INSERTs
+ * (RAW_ROWS rows per statement at most, default 100); same workloads, same run, interleaved slice
+ * by slice.
  *
  *   npm run build && node bench/dist/sqlite/journal.js
  *
@@ -20,6 +23,7 @@ const one = intArg('ONE', 1_000_000);
 const bigIds = intArg('BIG_IDS', 10_000);
 const bigRounds = intArg('BIG_ROUNDS', 170);
 const pageSize = intArg('PAGE', 1000);
+const rawRows = intArg('RAW_ROWS', 100);
 
 function asWrite(e: BenchEvent): AtomicWrite {
   return { persistenceId: e.persistenceId, events: [{ ...e, serializerId: 1 }] };
@@ -57,28 +61,32 @@ function journalContender(path: string, closers: (() => Promise<void>)[]): Conte
 const tmp = tempDir('journal');
 const raws: RawStore[] = [];
 const closers: (() => Promise<void>)[] = [];
-const pair = (name: string): Contender[] => {
+const trio = async (name: string): Promise<Contender[]> => {
   const naivePath = join(tmp.dir, `naive-${name}.db`);
   const naive = openNaive(naivePath);
   raws.push(naive);
+  const samePath = join(tmp.dir, `same-${name}.db`);
+  const same = await openSameLayout(samePath, { maxRowsPerStatement: rawRows });
+  raws.push(same);
   return [
     rawContender('naive: (pid text, seq)-keyed rowid table, default settings', naivePath, naive, pageSize),
+    rawContender(`same layout: ${same.name}`, samePath, same, pageSize),
     journalContender(join(tmp.dir, `journal-${name}.db`), closers),
   ];
 };
 
-console.log(`SqliteJournal vs naive: ${ids} ids x ${rounds} rounds; one id with ${one} events; ` +
+console.log(`SqliteJournal vs naive and same-layout raw: ${ids} ids x ${rounds} rounds; one id with ${one} events; ` +
   `${bigIds} ids x ${bigRounds} rounds; replay pages of ${pageSize}`);
 try {
-  const groups = pair('groups');
+  const groups = await trio('groups');
   await compareWrites(groups, ids, rounds);
   await compareReplayMany(groups, allPids(ids));
 
-  const single = pair('one');
+  const single = await trio('one');
   for (const c of single) fillOne(c.writer, 'Account|one', one);
   await compareReplayOne(single, 'Account|one', one);
 
-  const big = pair('big');
+  const big = await trio('big');
   await compareWrites(big, bigIds, bigRounds);
   await compareReplayMany(big, allPids(bigIds), 500);
 } finally {

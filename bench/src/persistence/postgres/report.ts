@@ -1,4 +1,5 @@
 import { formatRate } from '../../lib/report.js';
+import { inFlightOf } from '../persistThroughput.js';
 import type { RecoveryFigure } from '../recoverAll.js';
 import { printTable } from '../table.js';
 import { cpuPerEvent } from './CpuMeter.js';
@@ -18,15 +19,42 @@ function byName<T extends { shape: { name: string } }>(figures: readonly T[], na
   return figure;
 }
 
+/** The name of the shape whose commands are sent with `ask` (the issue's workload). */
+export const ASKED = '1,000 actors, each command asked';
+const TOLD = '1,000 actors concurrently';
+
+/** The issue's ask workload next to the same actors told, each with the raw 4-connection INSERT of its own runs. */
+export function printAsked(writes: readonly WriteFigure[]): void {
+  const us = (ms: number, events: number) => ((ms * 1000) / events).toFixed(1);
+  const row = (label: string, w: WriteFigure) => [
+    `${label} (${count(total(w))} events, up to ${inFlightOf(w.shape)} in flight per actor)`,
+    `${formatRate(w.engram.rate)} ev/s`,
+    w.runs.map((r) => formatRate(r.engram.rate)).join(', '),
+    `${formatRate(w.raw4.rate)} rows/s`,
+    ratio(w.engram.rate, w.raw4.rate),
+    us(w.engram.cpu.clientMs, total(w)),
+    us(w.engram.cpu.restMs, total(w)),
+    `${count(w.engram.calls)} calls, ${w.engram.eventsPerCall.toFixed(0)} ev/call`,
+  ];
+  printTable(
+    '1,000 actors, one event per command, engram defaults (4 journal calls in flight). ask: each command sent with ask and answered by ' +
+      'thenReply after its event is stored, the answer sends the next (as clients of an HTTP handler do); tell: told, a side effect after the ' +
+      "event is stored sends the next. raw 4 conns: pg 1,000-row INSERTs on 4 connections, same run. CPU over the timed span: engram's " +
+      'process (process.cpuUsage) and the rest of the machine (the server, when the machine is otherwise quiet), µs per event',
+    ['workload', 'engram (median)', 'runs', 'raw, 4 conns', 'engram/raw 4', 'client CPU µs/ev', 'server CPU µs/ev', 'journal calls'],
+    [row('ask + thenReply', byName(writes, ASKED)), row('tell + reply sink', byName(writes, TOLD))],
+  );
+}
+
 export function printWrites(writes: readonly WriteFigure[], emmett: readonly EmmettWriteFigure[]): void {
   printTable(
-    'Persist throughput, one event per command. engram: up to 1,000 commands per actor in flight (clients awaiting answers) until the last ' +
-      'is stored and handled; "defaults" = 4 journal calls in flight (the PostgresJournal\'s writeConcurrency), "1 in flight" = ' +
+    'Persist throughput, one event per command. engram: as many commands per actor in flight as it has, up to 1,000 (up to 200 when asked; clients awaiting answers) until the last ' +
+      'is stored and handled (tell: a side effect after the event is stored; ask: thenReply); "defaults" = 4 journal calls in flight (the PostgresJournal\'s writeConcurrency), "1 in flight" = ' +
       'persistence.maxConcurrentWrites 1. raw: pg multi-row INSERT ... VALUES of the same rows, as many per statement as one group ' +
       'commit can hold, autocommit, on 1 and 4 connections',
     ['workload', 'engram, defaults', 'engram, 1 in flight', 'raw, 1 conn', 'raw, 4 conns', 'defaults/raw 4', '1 in flight/raw 1', 'journal calls (defaults)'],
     writes.map((w) => [
-      `${w.shape.name} (${count(total(w))} events, raw ${w.shape.rawBatch} rows/statement)`,
+      `${w.shape.name} (${count(total(w))} events, ${w.shape.send ?? 'tell'}, raw ${w.shape.rawBatch} rows/statement)`,
       `${formatRate(w.engram.rate)} ev/s`,
       `${formatRate(w.engram1.rate)} ev/s`,
       `${formatRate(w.raw1.rate)} rows/s`,
@@ -95,14 +123,15 @@ export function printRecoveries(one: OneActorRecovery, field: FieldFigures, aggr
   };
   printTable(
     `The field case: ${count(field.total)} events over ${count(field.actors)} actors (${field.description}), every actor recovered, ` +
-      '50 at a time (median of the runs). Field report, Akka Persistence on 3-node Cassandra, no snapshots: 5 min 21 s',
+      '50 at a time (median of the runs). Akka Persistence on a 3-node Cassandra cluster, no snapshots: 5 min 21 s ' +
+      "(the field report's figure, other hardware)",
     ['', 'all recovered in', 'replayed', 'rate', 'peak RSS growth', 'CPU µs/event'],
     [fieldRow('no snapshots', field.withoutSnapshots), fieldRow('snapshots every 200 events (latest 2 kept)', field.withSnapshots)],
   );
 }
 
 export function printGoals(writes: readonly WriteFigure[], emmett: readonly EmmettWriteFigure[], one: OneActorRecovery, aggregate: EmmettAggregateFigures): void {
-  const thousand = byName(writes, '1,000 actors concurrently');
+  const thousand = byName(writes, TOLD);
   const emmett1000 = emmett.find((e) => e.shape.streams === 1_000 && e.shape.eventsPerCall === 1);
   const emmett100 = byName(emmett, '100 streams, 1 event per call');
   const emmettSame = emmett1000 ?? emmett100;
