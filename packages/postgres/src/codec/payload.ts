@@ -18,6 +18,12 @@ export function encodePayload(payload: string | Uint8Array): EncodedPayload {
   return { kind: 0, text: payload, bytes: null };
 }
 
+/** The kind `encodePayload` would give `payload`, without encoding it. */
+export function payloadKind(payload: string | Uint8Array): PayloadKind {
+  if (typeof payload !== 'string') return 1;
+  return payload.includes('\u0000') ? 2 : 0;
+}
+
 export function decodePayload(kind: number, text: string | null, bytes: Uint8Array | null): string | Uint8Array {
   if (kind === 0 && text !== null) return text;
   if (bytes !== null) {

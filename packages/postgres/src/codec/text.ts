@@ -65,6 +65,8 @@ export function keyProblem(what: string, value: unknown): string | undefined {
   if (value === '') return `${what} is empty`;
   const problem = textProblem(value);
   if (problem !== undefined) return `${what} cannot be stored: ${problem}`;
+  // A UTF-16 code unit takes at most 3 UTF-8 bytes: short keys skip the count.
+  if (value.length * 3 <= maxKeyBytes) return undefined;
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > maxKeyBytes) return `${what} is ${bytes} bytes in UTF-8; this store accepts at most ${maxKeyBytes}`;
   return undefined;

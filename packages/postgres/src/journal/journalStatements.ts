@@ -31,7 +31,9 @@ const columns = `persistence_id, sequence_nr, writer_uuid, write_timestamp, type
 
 /**
  * The batch as rows, in array order (`n`). Rows are inserted ORDER BY n so that `ordering`
- * follows the order of the call, and with it each id's sequence nrs.
+ * follows the order of the call, and with it each id's sequence nrs. A multi-argument unnest pads
+ * a shorter array with nulls, a null array too: a column that is null on every row may be sent as
+ * one null (the persistence ids, `$1`, are never null).
  */
 const input = `unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::integer[], $6::text[],
     $7::bytea[], $8::text[], $9::integer[], $10::text[], $11::smallint[], $12::text[], $13::bytea[])

@@ -1,11 +1,11 @@
 import { SequenceConflict, type AtomicWrite, type PersistentRepr } from '@engram/core/spi';
 import type { PoolClient } from 'pg';
-import { encodePayload, textArrayLiteral, textArrayParameter, type EncodedPayload } from '../codec/index.js';
+import { EventColumns, payloadKind, type PayloadKind } from '../codec/index.js';
 import { inTransaction, typeParsers, type StoreContext } from '../database/index.js';
 import type { EventTypes } from './EventTypes.js';
 import type { JournalStatements } from './journalStatements.js';
-import { validateWrite } from './validateWrite.js';
-import type { RunPlan, WriterRuns } from './WriterRuns.js';
+import { checkWrite } from './validateWrite.js';
+import type { WriterRuns } from './WriterRuns.js';
 
 /**
  * Bounds of one INSERT statement. A tick's writes (typically a few thousand small events) fit in
@@ -24,22 +24,29 @@ export interface WriteSettings {
 }
 
 /**
- * The accepted events of a call, flattened in call order, with what is sent beside each: its
- * payload encoded, its type id, and its writer uuid where it starts a writer run (else null).
+ * The accepted writes of a call, in call order, with the type id of each of their events (in the
+ * same order, flattened).
  */
 interface Batch {
-  readonly events: readonly PersistentRepr[];
-  /** Where each write's events start in `events`, ascending. */
-  readonly writeStarts: readonly number[];
-  readonly payloads: readonly EncodedPayload[];
-  readonly writerUuids: readonly (string | null)[];
-  readonly typeIds: number[];
+  readonly writes: readonly AtomicWrite[];
+  readonly typeIds: readonly number[];
 }
 
-/** A statement's share of a call: the events `from` (inclusive) to `to` (exclusive), whole writes. */
+/** A statement's share of a batch: its writes `from` (inclusive) to `to` (exclusive). */
 interface Chunk {
   readonly from: number;
   readonly to: number;
+  /** Index in `typeIds` of the first event of write `from`. */
+  readonly firstEvent: number;
+}
+
+/**
+ * Who wrote what, as the rows record it: the writer uuid a write's first event carries (null when
+ * it continues the run of the event before it), and the last event of each write stored.
+ */
+interface RunRecorder {
+  writerOf(first: PersistentRepr): string | null;
+  wrote(last: PersistentRepr): void;
 }
 
 /**
@@ -59,16 +66,18 @@ export async function writeMessages(
   settings: WriteSettings,
   writes: readonly AtomicWrite[],
 ): Promise<readonly (Error | undefined)[]> {
-  const results: (Error | undefined)[] = writes.map(() => undefined);
-  const accepted: number[] = [];
+  const results = new Array<Error | undefined>(writes.length).fill(undefined);
+  const accepted: AtomicWrite[] = [];
+  /** The approximate bytes of each accepted write in a statement. */
+  const sizes: number[] = [];
   const lastSeqInCall = new Map<string, number>();
   /** Ids whose sequence nr the call repeats, with the first repeated nr: their later writes are refused too. */
   const repeatedInCall = new Map<string, number>();
   for (let i = 0; i < writes.length; i++) {
     const write = writes[i] as AtomicWrite;
-    const rejection = validateWrite(write, settings.maxPayloadBytes);
-    if (rejection !== undefined) {
-      results[i] = rejection;
+    const checked = checkWrite(write, settings.maxPayloadBytes);
+    if (typeof checked !== 'number') {
+      results[i] = checked;
       continue;
     }
     const first = write.events[0]?.sequenceNr;
@@ -87,7 +96,8 @@ export async function writeMessages(
       continue;
     }
     lastSeqInCall.set(write.persistenceId, first + write.events.length - 1);
-    accepted.push(i);
+    accepted.push(write);
+    sizes.push(checked);
   }
   if (accepted.length === 0) return results;
 
@@ -95,16 +105,15 @@ export async function writeMessages(
   const { context, statements, types, runs } = settings;
   await context.ensureReady('writeMessages', ids);
   const plan = runs.plan();
-  const batch = batchOf(writes, accepted, plan);
-  const chunks = chunksOf(batch);
+  const chunks = chunksOf(accepted, sizes);
   /** Refused ids, with the first sequence nr the refusing statement carried for them. */
   const refused = new Map<string, number>();
   await context.db.withClient('writeMessages', ids, async (client) => {
     // Before any transaction: a type id is only remembered once its row is committed.
-    await resolveTypes(client, types, batch);
+    const batch = { writes: accepted, typeIds: await resolveTypes(client, types, accepted) };
     const run = async (chunk: Chunk): Promise<void> => {
-      for (const pid of await sendRows(client, statements, batch, chunk, refused)) {
-        refused.set(pid, firstSeqOf(batch.events, chunk, pid));
+      for (const pid of await sendRows(client, statements, batch, chunk, refused, plan)) {
+        refused.set(pid, firstSeqOf(accepted, chunk, pid));
       }
     };
     const [only] = chunks;
@@ -114,114 +123,90 @@ export async function writeMessages(
     });
   });
   runs.stored(plan, new Set(refused.keys()));
+  if (refused.size === 0) return results;
   // An id is refused, if at all, by the first statement that carries it: the transaction then
   // holds its stream row, and its later writes in the call are above the highest it set.
-  for (const index of accepted) {
-    const pid = (writes[index] as AtomicWrite).persistenceId;
-    const conflict = refused.get(pid);
-    if (conflict !== undefined) results[index] = new SequenceConflict(pid, conflict);
+  for (let i = 0; i < writes.length; i++) {
+    const write = writes[i] as AtomicWrite;
+    const conflict = refused.get(write.persistenceId);
+    if (conflict !== undefined && results[i] === undefined && write.events.length > 0) {
+      results[i] = new SequenceConflict(write.persistenceId, conflict);
+    }
   }
   return results;
 }
 
-function batchOf(writes: readonly AtomicWrite[], accepted: readonly number[], plan: RunPlan): Batch {
-  const events: PersistentRepr[] = [];
-  const writeStarts: number[] = [];
-  const payloads: EncodedPayload[] = [];
-  const writerUuids: (string | null)[] = [];
-  for (const index of accepted) {
-    const write = writes[index] as AtomicWrite;
-    writeStarts.push(events.length);
-    let previous: PersistentRepr | undefined;
-    for (const event of write.events) {
-      events.push(event);
-      payloads.push(encodePayload(event.payload));
-      // Within an AtomicWrite the sequence nrs are consecutive (checked): the same writer continues.
-      writerUuids.push(previous?.writerUuid === event.writerUuid ? null : plan.writerOf(event));
-      previous = event;
-    }
-    if (previous !== undefined) plan.wrote(previous);
-  }
-  return { events, writeStarts, payloads, writerUuids, typeIds: new Array<number>(events.length) };
-}
-
-/** Sets the type id of every event of `batch`, adding the types the journal has not seen yet. */
-async function resolveTypes(client: PoolClient, types: EventTypes, batch: Batch): Promise<void> {
+/** The type id of every event of `writes`, flattened in order, adding the types the journal has not seen yet. */
+async function resolveTypes(client: PoolClient, types: EventTypes, writes: readonly AtomicWrite[]): Promise<number[]> {
   await types.load(client);
-  const { events, payloads, typeIds } = batch;
-  let missing: number[] | undefined;
+  const typeIds: number[] = [];
+  let missing: { readonly index: number; readonly event: PersistentRepr; readonly kind: PayloadKind }[] | undefined;
   let previous: PersistentRepr | undefined;
   let previousKind = -1;
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i] as PersistentRepr;
-    const kind = (payloads[i] as EncodedPayload).kind;
-    // Calls mostly repeat a few types: compare with the event before first.
-    const sameAsPrevious =
-      previous !== undefined &&
-      kind === previousKind &&
-      event.serializerId === previous.serializerId &&
-      event.manifest === previous.manifest;
-    if (sameAsPrevious) {
-      typeIds[i] = typeIds[i - 1] as number;
-    } else {
-      const id = types.idOf(event.serializerId, kind, event.manifest);
-      if (id === undefined) (missing ??= []).push(i);
-      else typeIds[i] = id;
+  for (const write of writes) {
+    for (const event of write.events) {
+      const kind = payloadKind(event.payload);
+      // Calls mostly repeat a few types: compare with the event before first.
+      const sameAsPrevious =
+        previous !== undefined &&
+        kind === previousKind &&
+        event.serializerId === previous.serializerId &&
+        event.manifest === previous.manifest;
+      if (sameAsPrevious) {
+        typeIds.push(typeIds[typeIds.length - 1] as number);
+      } else {
+        const id = types.idOf(event.serializerId, kind, event.manifest);
+        if (id === undefined) (missing ??= []).push({ index: typeIds.length, event, kind });
+        // -1 until resolved below: no stored type has it.
+        typeIds.push(id ?? -1);
+      }
+      previous = event;
+      previousKind = kind;
     }
-    previous = event;
-    previousKind = kind;
   }
-  if (missing === undefined) return;
-  const wanted = missing.map((i) => {
-    const event = events[i] as PersistentRepr;
-    return { serializerId: event.serializerId, kind: (payloads[i] as EncodedPayload).kind, manifest: event.manifest };
-  });
-  const resolved = await types.resolve(client, wanted);
-  missing.forEach((i, n) => {
-    typeIds[i] = resolved[n] as number;
+  if (missing === undefined) return typeIds;
+  const resolved = await types.resolve(
+    client,
+    missing.map(({ event, kind }) => ({ serializerId: event.serializerId, kind, manifest: event.manifest })),
+  );
+  missing.forEach(({ index }, n) => {
+    typeIds[index] = resolved[n] as number;
   });
   // Events that copied the id of a missing one before it was known.
-  for (let i = 1; i < events.length; i++) if (typeIds[i] === undefined) typeIds[i] = typeIds[i - 1] as number;
+  for (let i = 1; i < typeIds.length; i++) if (typeIds[i] === -1) typeIds[i] = typeIds[i - 1] as number;
+  return typeIds;
 }
 
-/** The batch in statement-sized chunks, each write whole in one chunk. */
-function chunksOf({ events, writeStarts }: Batch): readonly Chunk[] {
+/** The writes in statement-sized chunks, each write whole in one chunk. */
+function chunksOf(writes: readonly AtomicWrite[], sizes: readonly number[]): readonly Chunk[] {
   const chunks: Chunk[] = [];
   let from = 0;
+  let firstEvent = 0;
+  let rows = 0;
   let bytes = 0;
-  for (let w = 0; w < writeStarts.length; w++) {
-    const start = writeStarts[w] as number;
-    const end = writeStarts[w + 1] ?? events.length;
-    let size = 0;
-    for (let i = start; i < end; i++) size += approximateBytes(events[i] as PersistentRepr);
-    if (start > from && (end - from > maxRowsPerStatement || bytes + size > maxBytesPerStatement)) {
-      chunks.push({ from, to: start });
-      from = start;
+  for (let w = 0; w < writes.length; w++) {
+    const events = (writes[w] as AtomicWrite).events.length;
+    const size = sizes[w] as number;
+    if (w > from && (rows + events > maxRowsPerStatement || bytes + size > maxBytesPerStatement)) {
+      chunks.push({ from, to: w, firstEvent });
+      from = w;
+      firstEvent += rows;
+      rows = 0;
       bytes = 0;
     }
+    rows += events;
     bytes += size;
   }
-  if (from < events.length) chunks.push({ from, to: events.length });
+  chunks.push({ from, to: writes.length, firstEvent });
   return chunks;
 }
 
-function firstSeqOf(events: readonly PersistentRepr[], chunk: Chunk, pid: string): number {
-  for (let i = chunk.from; i < chunk.to; i++) {
-    const event = events[i] as PersistentRepr;
-    if (event.persistenceId === pid) return event.sequenceNr;
+function firstSeqOf(writes: readonly AtomicWrite[], chunk: Chunk, pid: string): number {
+  for (let w = chunk.from; w < chunk.to; w++) {
+    const write = writes[w] as AtomicWrite;
+    if (write.persistenceId === pid) return write.events[0]?.sequenceNr ?? 0;
   }
   return 0;
-}
-
-/** Roughly what a row adds to the bind message (bytes travel as hex inside array literals). */
-function approximateBytes(event: PersistentRepr): number {
-  const ids = event.persistenceId.length + event.writerUuid.length;
-  return 64 + valueBytes(event.payload) + valueBytes(event.metadata?.payload) + ids;
-}
-
-function valueBytes(value: string | Uint8Array | undefined): number {
-  if (value === undefined) return 0;
-  return typeof value === 'string' ? value.length : value.byteLength * 2;
 }
 
 /**
@@ -235,76 +220,34 @@ async function sendRows(
   batch: Batch,
   chunk: Chunk,
   refused: ReadonlyMap<string, number>,
+  runs: RunRecorder,
 ): Promise<readonly string[]> {
-  const ids: string[] = [];
-  const seqs: number[] = [];
-  const writers: (string | null)[] = [];
-  const timestamps: number[] = [];
-  const typeIds: number[] = [];
-  const texts: (string | null)[] = [];
-  const bytes: (Uint8Array | null)[] = [];
-  const tags: (string | null)[] = [];
-  const metaSerializers: (number | null)[] = [];
-  const metaManifests: (string | null)[] = [];
-  const metaKinds: (number | null)[] = [];
-  const metaTexts: (string | null)[] = [];
-  const metaBytes: (Uint8Array | null)[] = [];
-  let tagged = false;
-  for (let i = chunk.from; i < chunk.to; i++) {
-    const event = batch.events[i] as PersistentRepr;
-    if (refused.size > 0 && refused.has(event.persistenceId)) continue;
-    const payload = batch.payloads[i] as EncodedPayload;
-    ids.push(event.persistenceId);
-    seqs.push(event.sequenceNr);
-    writers.push(batch.writerUuids[i] as string | null);
-    timestamps.push(event.timestamp);
-    typeIds.push(batch.typeIds[i] as number);
-    texts.push(payload.text);
-    bytes.push(payload.bytes);
-    if (event.tags.length === 0) {
-      tags.push(null);
-    } else {
-      tags.push(textArrayLiteral(event.tags));
-      tagged = true;
+  const { writes, typeIds } = batch;
+  let rows = 0;
+  for (let w = chunk.from; w < chunk.to; w++) rows += (writes[w] as AtomicWrite).events.length;
+  const columns = new EventColumns(rows);
+  let event = chunk.firstEvent;
+  for (let w = chunk.from; w < chunk.to; w++) {
+    const write = writes[w] as AtomicWrite;
+    if (refused.size > 0 && refused.has(write.persistenceId)) {
+      event += write.events.length;
+      continue;
     }
-    const meta = event.metadata;
-    if (meta === undefined) {
-      metaSerializers.push(null);
-      metaManifests.push(null);
-      metaKinds.push(null);
-      metaTexts.push(null);
-      metaBytes.push(null);
-    } else {
-      const encoded = encodePayload(meta.payload);
-      metaSerializers.push(meta.serializerId);
-      metaManifests.push(meta.manifest);
-      metaKinds.push(encoded.kind);
-      metaTexts.push(encoded.text);
-      metaBytes.push(encoded.bytes);
+    let previous: PersistentRepr | undefined;
+    for (const e of write.events) {
+      // Within an AtomicWrite the sequence nrs are consecutive (checked): the same writer continues.
+      const writer = previous === undefined ? runs.writerOf(e) : previous.writerUuid === e.writerUuid ? null : e.writerUuid;
+      columns.add(e, writer, typeIds[event++] as number);
+      previous = e;
     }
+    if (previous !== undefined) runs.wrote(previous);
   }
-  if (ids.length === 0) return [];
-  const statement = tagged ? statements.insertTagged : statements.insert;
+  if (columns.rows === 0) return [];
+  const statement = columns.tagged ? statements.insertTagged : statements.insert;
   const result = await client.query<[string]>({
     name: statement.name,
     text: statement.text,
-    // In the order of the statement's $1..$13. Text arrays go as literals built here: the
-    // driver's per-element escaping was the store's largest client cost per row.
-    values: [
-      textArrayParameter(ids),
-      seqs,
-      textArrayParameter(writers),
-      timestamps,
-      typeIds,
-      textArrayParameter(texts),
-      bytes,
-      textArrayParameter(tags),
-      metaSerializers,
-      textArrayParameter(metaManifests),
-      metaKinds,
-      textArrayParameter(metaTexts),
-      metaBytes,
-    ],
+    values: columns.values(),
     rowMode: 'array',
     types: typeParsers,
   });
@@ -323,16 +266,12 @@ export interface PreparedEvents {
  * `EventTypes` when the transaction may roll back, as the cache is shared with nothing then.
  */
 export async function prepareEvents(client: PoolClient, types: EventTypes, events: readonly PersistentRepr[]): Promise<PreparedEvents> {
-  const batch: Batch = {
-    events,
-    writeStarts: events.map((_, i) => i),
-    payloads: events.map((event) => encodePayload(event.payload)),
-    writerUuids: events.map((event) => event.writerUuid),
-    typeIds: new Array<number>(events.length),
-  };
-  await resolveTypes(client, types, batch);
-  return { batch };
+  const writes = events.map((event) => ({ persistenceId: event.persistenceId, events: [event] }));
+  return { batch: { writes, typeIds: await resolveTypes(client, types, writes) } };
 }
+
+/** Every event starts a writer run. */
+const runPerEvent: RunRecorder = { writerOf: (first) => first.writerUuid, wrote: () => {} };
 
 /**
  * Writes prepared events with the journal's own statement on `client`, inside whatever
@@ -341,5 +280,5 @@ export async function prepareEvents(client: PoolClient, types: EventTypes, event
  */
 export function insertOnClient(client: PoolClient, statements: JournalStatements, prepared: PreparedEvents): Promise<readonly string[]> {
   const { batch } = prepared;
-  return sendRows(client, statements, batch, { from: 0, to: batch.events.length }, new Map());
+  return sendRows(client, statements, batch, { from: 0, to: batch.writes.length, firstEvent: 0 }, new Map(), runPerEvent);
 }
