@@ -49,6 +49,8 @@ interface Figures {
   readonly ms: number;
   /** µs per row. */
   readonly client: number;
+  /** The part of `client` spent in the kernel (sending on the socket, mostly). */
+  readonly clientSystem: number;
   readonly backends: number;
   readonly postgres: number;
   readonly rest: number;
@@ -97,6 +99,7 @@ function figuresOf(before: CpuSample, after: CpuSample, rows: number, ms: number
     rows,
     ms,
     client: clientUs / rows,
+    clientSystem: client.system / rows,
     backends: us(after.backends - before.backends) / rows,
     postgres: us(after.postgres - before.postgres) / rows,
     rest: (us(after.machine - before.machine) - clientUs) / rows,
@@ -362,7 +365,7 @@ function line(label: string, runs: readonly Figures[]): string {
   const rate = median(runs.map((f) => (f.rows * 1000) / f.ms));
   const us = (v: number): string => v.toFixed(2).padStart(6);
   return (
-    `${label.padEnd(52)} ${Math.round(rate).toLocaleString('en-US').padStart(8)}/s  client ${us(m('client'))}  ` +
+    `${label.padEnd(52)} ${Math.round(rate).toLocaleString('en-US').padStart(8)}/s  client ${us(m('client'))} (kernel ${us(m('clientSystem'))})  ` +
     `backends ${us(m('backends'))}  all postgres ${us(m('postgres'))}  rest of machine ${us(m('rest'))}` +
     `   (client runs: ${runs.map((f) => f.client.toFixed(1)).join(', ')}; backends: ${runs.map((f) => f.backends.toFixed(1)).join(', ')})`
   );
