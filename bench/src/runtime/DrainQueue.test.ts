@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DrainQueue } from './DrainQueue.js';
+import { DrainLoop, DrainQueue } from './DrainQueue.js';
 
 /** Lets the microtasks queued so far run (a resolved promise's reactions run after them). */
 const microtask = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -50,5 +50,48 @@ describe('DrainQueue', () => {
     }
     expect(scheduled).toBe(2);
     expect(runs.map((r) => r.length)).toEqual([1000, 1]);
+  });
+});
+
+describe('DrainLoop', () => {
+  it('runs queues that get items while it runs in the same run, in the order they got them', () => {
+    const loop = new DrainLoop();
+    const seen: string[] = [];
+    let runs = 0;
+    const original = globalThis.queueMicrotask;
+    const tasks: (() => void)[] = [];
+    globalThis.queueMicrotask = (task) => {
+      runs++;
+      tasks.push(task);
+    };
+    try {
+      type Ball = { readonly n: number; readonly to: () => DrainQueue<Ball> };
+      const play = (name: string, self: () => DrainQueue<Ball>) => (ball: Ball) => {
+        seen.push(`${name}${ball.n}`);
+        if (ball.n < 3000) ball.to().push({ n: ball.n + 1, to: self });
+      };
+      const a: DrainQueue<Ball> = new DrainQueue(play('a', () => a), loop);
+      const b: DrainQueue<Ball> = new DrainQueue(play('b', () => b), loop);
+      a.push({ n: 0, to: () => b });
+      expect(seen).toEqual([]);
+      for (let task = tasks.shift(); task !== undefined; task = tasks.shift()) task();
+    } finally {
+      globalThis.queueMicrotask = original;
+    }
+    expect(runs).toBe(1);
+    expect(seen.length).toBe(3001);
+    expect(seen.slice(0, 4)).toEqual(['a0', 'b1', 'a2', 'b3']);
+    expect(seen[3000]).toBe('a3000');
+  });
+
+  it('schedules a new run for items pushed after a run ended', async () => {
+    const loop = new DrainLoop();
+    const seen: number[] = [];
+    const queue = new DrainQueue<number>((n) => seen.push(n), loop);
+    queue.push(1);
+    await microtask();
+    queue.push(2);
+    await microtask();
+    expect(seen).toEqual([1, 2]);
   });
 });

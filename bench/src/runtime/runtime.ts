@@ -1,8 +1,9 @@
 /**
  * Actor runtime benchmark: tell throughput, ping-pong, ask round trips and many actors, each next
  * to two bare queues doing the same work in the same run: the async queue with a consumer loop
- * awaiting each item (a microtask per item), and a queue drained synchronously once per burst (how
- * Engram's dispatcher drains a mailbox; the baseline to read Engram against). Prints figures;
+ * awaiting each item (a microtask per item), and a queue drained synchronously once per burst, the
+ * queues of a workload sharing one drain loop (how Engram's dispatcher drains mailboxes; the
+ * baseline to read Engram against). Prints figures;
  * asserts nothing.
  *
  *   npm run bench:runtime            (SCALE=0.1 for a quick run, REPS=n timed runs per figure, default 5)
@@ -12,7 +13,7 @@ import { formatRate, machineLine, opsPerSecond } from '../lib/report.js';
 import { printTable } from '../persistence/table.js';
 import { intArg } from '../sqlite/workload.js';
 import { AsyncQueue } from './AsyncQueue.js';
-import { DrainQueue } from './DrainQueue.js';
+import { DrainLoop, DrainQueue } from './DrainQueue.js';
 
 const scale = Number(process.env['SCALE'] ?? '1');
 if (!(scale > 0)) throw new Error(`SCALE must be a positive number, got "${process.env['SCALE']}"`);
@@ -105,8 +106,9 @@ async function pingPongDrains(roundTrips: number): Promise<number> {
     if (ping.n >= roundTrips * 2) return done();
     ping.replyTo.push({ n: ping.n + 1, replyTo: self() });
   };
-  const a: DrainQueue<DPing> = new DrainQueue(play(() => a));
-  const b: DrainQueue<DPing> = new DrainQueue(play(() => b));
+  const loop = new DrainLoop();
+  const a: DrainQueue<DPing> = new DrainQueue(play(() => a), loop);
+  const b: DrainQueue<DPing> = new DrainQueue(play(() => b), loop);
   a.push({ n: 0, replyTo: b });
   await finished;
   return roundTrips * 2;
@@ -211,11 +213,12 @@ async function manyDrains(queues: number, perQueue: number): Promise<number> {
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   const all: DrainQueue<number>[] = [];
+  const loop = new DrainLoop();
   for (let i = 0; i < queues; i++) {
     all.push(
       new DrainQueue<number>(() => {
         if (++count === total) done();
-      }),
+      }, loop),
     );
   }
   for (let round = 0; round < perQueue; round++) for (const queue of all) queue.push(round);
@@ -282,7 +285,8 @@ async function main(): Promise<void> {
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
   printTable(
     `median of ${reps} runs after 1 warm-up. await queue: a bare async queue whose consumer loop awaits each item (a microtask per item); ` +
-      'sync drain: the same queue drained in a plain loop by one consumer scheduled per burst with queueMicrotask (as an actor drains its mailbox)',
+      'sync drain: the same queue drained in a plain loop by one consumer scheduled per burst with queueMicrotask (as an actor drains its mailbox); ' +
+      'the queues of one workload share one drain loop, as actors share a dispatcher',
     ['workload', 'engram', 'await queue', 'engram/await queue', 'sync drain', 'engram/sync drain'],
     rows.map((r) => [
       r.name,
