@@ -2,7 +2,8 @@ import type { JournalReader } from './JournalReader.js';
 import type { AtomicWrite, PersistentRepr } from './PersistentRepr.js';
 
 /**
- * The journal plugin SPI: four async methods, as in Akka Persistence.
+ * The journal plugin SPI: four async methods, as in Akka Persistence, and optional ones a store
+ * implements where it can do the same work cheaper (`replayForRecovery`).
  *
  * Failure versus rejection:
  * - A rejected promise is a storage *failure* (disk gone, connection lost). Every writer in the
@@ -52,6 +53,29 @@ export interface Journal {
    * deleted. `fromSequenceNr` is a hint: the caller knows nothing lower matters.
    */
   readHighestSequenceNr(persistenceId: string, fromSequenceNr: number): Promise<number>;
+
+  /**
+   * Optional: what recovery reads, in one call, for a store that can do it in fewer round trips
+   * than the two calls. It must be equivalent to
+   * ```ts
+   * const highest = await journal.readHighestSequenceNr(persistenceId, fromSequenceNr);
+   * await journal.replayMessages(persistenceId, fromSequenceNr, Math.min(toSequenceNr, highest), max, onEvent);
+   * return highest;
+   * ```
+   * It calls `onEvent` for the stored events with `from <= sequenceNr <= min(to, highest)`, in
+   * ascending order, at most `max` of them (`max` may be 0: then it only reads the highest), and
+   * resolves with the highest sequence nr ever stored for the id: 0 when none, never lowered by
+   * deletes, and never below an event it delivered. Deleted events are not replayed. It streams
+   * like `replayMessages`, and an exception from `onEvent` rejects the promise with that same
+   * exception and ends the replay. Without it the engine makes the two calls.
+   */
+  replayForRecovery?(
+    persistenceId: string,
+    fromSequenceNr: number,
+    toSequenceNr: number,
+    max: number,
+    onEvent: (event: PersistentRepr) => void,
+  ): Promise<number>;
 
   /**
    * Deletes the events up to and including `toSequenceNr` (may be `Infinity`). Never lowers the

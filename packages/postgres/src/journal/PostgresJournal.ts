@@ -9,6 +9,8 @@ import { PostgresJournalReader } from '../query/PostgresJournalReader.js';
 import { EventTypes } from './EventTypes.js';
 import { JournalNotifier } from './JournalNotifier.js';
 import { journalStatements, named, type JournalStatements } from './journalStatements.js';
+import { recoveryStatements, type RecoveryStatements } from './recoveryStatements.js';
+import { replayForRecovery } from './replayForRecovery.js';
 import { replayMessages } from './replayMessages.js';
 import { storable } from './validateWrite.js';
 import { writeMessages } from './writeMessages.js';
@@ -62,6 +64,7 @@ export const storeContextOf = Symbol('engram.postgres.storeContext');
 export class PostgresJournal implements Journal {
   private readonly context: StoreContext;
   private readonly statements: JournalStatements;
+  private readonly recovery: RecoveryStatements;
   private readonly types: EventTypes;
   private readonly runs = new WriterRuns();
   private readonly maxPayloadBytes: number;
@@ -82,6 +85,7 @@ export class PostgresJournal implements Journal {
     this.context = new StoreContext(connection, settings);
     this.writeConcurrency = writeConcurrency ?? Math.min(defaultWriteConcurrency, this.context.db.poolSize);
     this.statements = journalStatements(this.context.tables);
+    this.recovery = recoveryStatements(this.context.tables, this.statements.replay);
     this.types = new EventTypes(this.context.tables);
     const channel = this.context.tables.journalChannel;
     this.notifier = new JournalNotifier(() =>
@@ -132,6 +136,30 @@ export class PostgresJournal implements Journal {
   ): Promise<void> {
     return replayMessages(
       { context: this.context, statements: this.statements, types: this.types, pageSize: this.replayPageSize },
+      persistenceId,
+      fromSequenceNr,
+      toSequenceNr,
+      max,
+      onEvent,
+    );
+  }
+
+  /** The highest sequence nr and the first page of events in one round trip (see `replayForRecovery.ts`). */
+  replayForRecovery(
+    persistenceId: string,
+    fromSequenceNr: number,
+    toSequenceNr: number,
+    max: number,
+    onEvent: (event: PersistentRepr) => void,
+  ): Promise<number> {
+    return replayForRecovery(
+      {
+        context: this.context,
+        statements: this.statements,
+        recovery: this.recovery,
+        types: this.types,
+        pageSize: this.replayPageSize,
+      },
       persistenceId,
       fromSequenceNr,
       toSequenceNr,

@@ -6,6 +6,7 @@ import type { JournalGroup } from './JournalCase.js';
 import { lifecycleCases } from './lifecycleCases.js';
 import { payloadCases } from './payloadCases.js';
 import { persistenceIdCases } from './persistenceIdCases.js';
+import { recoveryCases } from './recoveryCases.js';
 import { volumeCases } from './volumeCases.js';
 
 /** Every journal case, in the order the TCK runs them. */
@@ -18,4 +19,5 @@ export const journalGroups: readonly JournalGroup[] = [
   lifecycleCases,
   volumeCases,
   durabilityCases,
+  recoveryCases,
 ];

@@ -36,6 +36,12 @@ export class JournalHandle implements Journal {
     return this.storage.readHighestSequenceNr(pid, from);
   }
 
+  /** The optional recovery read, as the SPI defines it: the two calls it stands for. */
+  async replayForRecovery(pid: string, from: number, to: number, max: number, onEvent: (e: PersistentRepr) => void): Promise<number> {
+    this.#ensureOpen();
+    return recoveryByTwoCalls(this, pid, from, to, max, onEvent);
+  }
+
   async deleteMessagesTo(pid: string, to: number): Promise<void> {
     this.#ensureOpen();
     return this.storage.deleteMessagesTo(pid, to);
@@ -48,6 +54,20 @@ export class JournalHandle implements Journal {
   #ensureOpen(): void {
     if (this.#closed) throw new Error('JournalHandle is closed');
   }
+}
+
+/** `Journal.replayForRecovery` by its definition: `readHighestSequenceNr`, then `replayMessages` up to it. */
+export async function recoveryByTwoCalls(
+  journal: Journal,
+  pid: string,
+  from: number,
+  to: number,
+  max: number,
+  onEvent: (e: PersistentRepr) => void,
+): Promise<number> {
+  const highest = await journal.readHighestSequenceNr(pid, from);
+  await journal.replayMessages(pid, from, Math.min(to, highest), max, onEvent);
+  return highest;
 }
 
 /** The snapshot-store counterpart of JournalHandle. */

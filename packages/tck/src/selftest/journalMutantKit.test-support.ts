@@ -1,5 +1,5 @@
 import type { AtomicWrite, Journal, PersistentRepr } from '@engram/core/spi';
-import { JournalHandle, MemoryJournal } from './MemoryHandles.test-support.js';
+import { JournalHandle, MemoryJournal, recoveryByTwoCalls } from './MemoryHandles.test-support.js';
 
 /** How a (possibly broken) journal is created and reopened, as the TCK options need. */
 export interface JournalSetup {
@@ -15,15 +15,32 @@ export interface JournalMutant {
 
 export type Replay = Journal['replayMessages'];
 
-/** `inner` with some methods replaced. */
+/**
+ * `inner` with some methods replaced. When `inner` has `replayForRecovery` and it is not among the
+ * overrides, it is built from the (possibly replaced) two calls it stands for, so that a broken
+ * replay or highest also breaks recovery, as it would in a store that shares their code.
+ */
 export function override(inner: Journal, overrides: Partial<Journal>): Journal {
-  return {
+  const journal: Journal = {
     writeMessages: (writes) => inner.writeMessages(writes),
     replayMessages: (pid, from, to, max, onEvent) => inner.replayMessages(pid, from, to, max, onEvent),
     readHighestSequenceNr: (pid, from) => inner.readHighestSequenceNr(pid, from),
     deleteMessagesTo: (pid, to) => inner.deleteMessagesTo(pid, to),
     close: async () => inner.close?.(),
     ...overrides,
+  };
+  if (inner.replayForRecovery === undefined || journal.replayForRecovery !== undefined) return journal;
+  return { ...journal, replayForRecovery: (pid, from, to, max, onEvent) => recoveryByTwoCalls(journal, pid, from, to, max, onEvent) };
+}
+
+export type Recover = NonNullable<Journal['replayForRecovery']>;
+
+/** `inner` with `replayForRecovery` replaced by `change(inner's)`. */
+export function recoverWith(change: (inner: Journal, recover: Recover) => Recover): (inner: Journal) => Journal {
+  return (inner) => {
+    const recover = inner.replayForRecovery;
+    if (recover === undefined) throw new Error('recoverWith needs a journal with replayForRecovery');
+    return override(inner, { replayForRecovery: change(inner, recover.bind(inner)) });
   };
 }
 

@@ -8,6 +8,7 @@ import {
   mapText,
   mapWritten,
   override,
+  recoverWith,
   replayWith,
   utf8,
   wrapped,
@@ -134,6 +135,7 @@ export const journalMutants: readonly JournalMutant[] = [
   ...writeMutants(),
   ...fieldAndIdMutants(),
   ...lifecycleMutants(),
+  ...recoveryMutants(),
 ];
 
 /**
@@ -401,5 +403,78 @@ function lifecycleMutants(): JournalMutant[] {
         reopen: async (old) => new JournalHandle((old as JournalHandle).storage),
       }),
     },
+  ];
+}
+
+/** Broken `replayForRecovery`s over correct storage: the two calls stay correct. */
+function recoveryMutants(): JournalMutant[] {
+  const PAGE = 2_000;
+  return [
+    wrapped('recovery ignores max', recoverWith((_j, r) => (p, f, t, _m, cb) => r(p, f, t, Infinity, cb))),
+    wrapped('recovery ignores to', recoverWith((_j, r) => (p, f, _t, m, cb) => r(p, f, Infinity, m, cb))),
+    wrapped('recovery treats from as exclusive', recoverWith((_j, r) => (p, f, t, m, cb) => r(p, f + 1, t, m, cb))),
+    wrapped('recovery with max 0 replays everything', recoverWith((_j, r) => (p, f, t, m, cb) => r(p, f, t, m === 0 ? Infinity : m, cb))),
+    wrapped('recovery with max 0 gives highest 0', recoverWith((_j, r) => async (p, f, t, m, cb) => (m === 0 ? 0 : r(p, f, t, m, cb)))),
+    wrapped(
+      'recovery gives the highest of the live events',
+      recoverWith((j, r) => async (p, f, t, m, cb) => {
+        await r(p, f, t, m, cb);
+        return liveHighest(j, p);
+      }),
+    ),
+    wrapped(
+      'recovery of an unknown id gives null',
+      recoverWith((_j, r) => async (p, f, t, m, cb) => {
+        const highest = await r(p, f, t, m, cb);
+        return highest === 0 ? (null as never) : highest;
+      }),
+    ),
+    wrapped(
+      'recovery swallows onEvent exceptions',
+      recoverWith((_j, r) => (p, f, t, m, cb) =>
+        r(p, f, t, m, (e) => {
+          try {
+            cb(e);
+          } catch {
+            // the bug: the caller never hears of it
+          }
+        }),
+      ),
+    ),
+    wrapped(
+      'recovery goes on delivering after onEvent throws',
+      recoverWith((_j, r) => async (p, f, t, m, cb) => {
+        let first: unknown;
+        const highest = await r(p, f, t, m, (e) => {
+          try {
+            cb(e);
+          } catch (error) {
+            first ??= error;
+          }
+        });
+        if (first !== undefined) throw first;
+        return highest;
+      }),
+    ),
+    wrapped('recovery stops after the first page', recoverWith((_j, r) => (p, f, t, m, cb) => r(p, f, t, Math.min(m, PAGE), cb))),
+    wrapped(
+      'recovery repeats the last event of a full page',
+      recoverWith((_j, r) => (p, f, t, m, cb) => {
+        let n = 0;
+        return r(p, f, t, m, (e) => {
+          cb(e);
+          if (++n % PAGE === 0) cb(e);
+        });
+      }),
+    ),
+    wrapped(
+      'recovery skips the first event after a full page',
+      recoverWith((_j, r) => (p, f, t, m, cb) => {
+        let n = 0;
+        return r(p, f, t, m, (e) => {
+          if (n++ !== PAGE) cb(e);
+        });
+      }),
+    ),
   ];
 }
