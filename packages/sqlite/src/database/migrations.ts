@@ -14,16 +14,19 @@ export interface Migration {
  *
  * Why this layout (figures in the README):
  * - `events` is clustered by `ordering` (the rowid), so a group commit appends its rows at the end
- *   of the table instead of touching one page per actor. The writer takes orderings from
- *   `journal_state.last_ordering`, read and written once per transaction, so an ordering is never
- *   reused, also after the newest rows are deleted (AUTOINCREMENT does the same but updates
- *   `sqlite_sequence` once per row, which cost a third of the write throughput).
+ *   of the table instead of touching one page per actor. The writer takes orderings after the
+ *   higher of the newest event's and `journal_state.last_ordering`, a floor that a delete raises
+ *   first (schema 3), so an ordering is never reused, also after the newest rows are deleted, and
+ *   a write changes no state row (AUTOINCREMENT updates `sqlite_sequence` once per row, which cost
+ *   a third of the write throughput).
  * - The (stream, seq nr) -> ordering lookup lives in two index tables: new entries go to the small
  *   `event_index_recent`, whose few pages absorb a whole commit, and are moved in bulk into
  *   `event_index` every few tens of thousands of events. A per-event index on a big table dirties
  *   one page per actor per commit, which costs more than half of the write throughput.
- * - `streams` maps each persistenceId to a small integer and holds the highest sequence nr ever
- *   written, which survives deletes and is the single-writer check.
+ * - `streams` maps each persistenceId to a small integer. The highest sequence nr ever written
+ *   (the single-writer check, which survives deletes) is the higher of the stream's newest index
+ *   entry and `streams.highest_seq_nr`, a floor that a delete raises first (schema 3): a write
+ *   changes no stream row, one page fewer per commit.
  * - Tags are stored on the event (for replay) and in `event_tags` keyed by (tag, ordering), so
  *   events by tag in global order are one index range.
  * - Payload columns are declared BLOB: that affinity stores values as given, so text stays text
@@ -121,6 +124,13 @@ export const MIGRATIONS: readonly Migration[] = [
         ) WITHOUT ROWID;
       `);
     },
+  },
+  {
+    version: 3,
+    description: 'highest sequence nr and last ordering kept as floors',
+    // No data changes: the stored values are exact, so valid floors. The version makes an older
+    // @engram/sqlite refuse the file, since a writer of schema 3 no longer keeps them current.
+    up: () => {},
   },
 ];
 

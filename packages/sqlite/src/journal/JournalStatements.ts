@@ -4,9 +4,12 @@ import type Database from 'better-sqlite3';
 export interface JournalStatements {
   readonly findStream: Database.Statement<[string], number>;
   readonly addStream: Database.Statement<[string]>;
-  /** Claims seq nrs up to ?1 for stream ?2 when nothing at or above ?3 is taken yet. */
-  readonly advanceStream: Database.Statement<[number, number, number]>;
+  /** The highest sequence nr ever stored in stream ?1 (see `highestOf`). */
+  readonly highestOfStream: Database.Statement<[number], number>;
+  /** The same by persistenceId; no row for an unknown id. */
   readonly highestSeqNr: Database.Statement<[string], number>;
+  /** Before a delete: stream ?1's floor becomes its highest sequence nr, which the delete may remove. */
+  readonly raiseStreamFloor: Database.Statement<[number]>;
   /** One event: EVENT_PARAMS parameters (ordering, stream, seq nr, ..., meta payload). */
   readonly insertEvent: Database.Statement<unknown[]>;
   /** ROWS_PER_INSERT events in one statement: the parameters of each, one after another. */
@@ -24,8 +27,10 @@ export interface JournalStatements {
   readonly addManifest: Database.Statement<[string]>;
   readonly manifestById: Database.Statement<[number], string>;
   readonly addEventTag: Database.Statement<[number, number]>;
+  /** The highest ordering ever given to an event (see `lastOrdering`). */
   readonly readLastOrdering: Database.Statement<[], number>;
-  readonly writeLastOrdering: Database.Statement<[number]>;
+  /** Before a delete: the ordering floor becomes the last ordering, which the delete may remove. */
+  readonly raiseOrderingFloor: Database.Statement<[]>;
   readonly readMergedUpto: Database.Statement<[], number>;
   readonly writeMergedUpto: Database.Statement<[number]>;
   readonly mergeIndex: Database.Statement<[]>;
@@ -65,6 +70,23 @@ export const EventColumn = {
   metaPayload: 9,
 } as const;
 
+/**
+ * The highest sequence nr ever stored in stream `s` (a `streams` row): the higher of the newest
+ * index entry and `streams.highest_seq_nr`, a floor written only before a delete (which may
+ * remove the newest entries). A write then changes no stream row, one page fewer per commit.
+ */
+const highestOf = (s: string) => `max(${s}.highest_seq_nr,
+    coalesce((SELECT max(seq_nr) FROM event_index_recent WHERE stream_id = ${s}.id), 0),
+    coalesce((SELECT max(seq_nr) FROM event_index WHERE stream_id = ${s}.id), 0))`;
+
+/**
+ * The highest ordering ever given: the newest event's (the rowid's end of the table) or
+ * `journal_state.last_ordering`, a floor written only before a delete. So an ordering is never
+ * reused, also after the newest rows are deleted, and a write changes no state row.
+ */
+const lastOrdering = `max((SELECT value FROM journal_state WHERE name = 'last_ordering'),
+    coalesce((SELECT max(ordering) FROM events), 0))`;
+
 export function prepareJournalStatements(db: Database.Database): JournalStatements {
   // Both index tables in one statement, so one snapshot even if a merge commits meanwhile: SQLite
   // merges the two ordered index ranges (MERGE (UNION ALL)), no sorting, then reads each event by rowid.
@@ -90,8 +112,9 @@ export function prepareJournalStatements(db: Database.Database): JournalStatemen
   return {
     findStream: db.prepare<[string], number>('SELECT id FROM streams WHERE persistence_id = ?').pluck(true),
     addStream: db.prepare('INSERT INTO streams (persistence_id, highest_seq_nr) VALUES (?, 0)'),
-    advanceStream: db.prepare('UPDATE streams SET highest_seq_nr = ? WHERE id = ? AND highest_seq_nr < ?'),
-    highestSeqNr: db.prepare<[string], number>('SELECT highest_seq_nr FROM streams WHERE persistence_id = ?').pluck(true),
+    highestOfStream: db.prepare<[number], number>(`SELECT ${highestOf('s')} FROM streams s WHERE s.id = ?`).pluck(true),
+    highestSeqNr: db.prepare<[string], number>(`SELECT ${highestOf('s')} FROM streams s WHERE s.persistence_id = ?`).pluck(true),
+    raiseStreamFloor: db.prepare(`UPDATE streams AS s SET highest_seq_nr = ${highestOf('s')} WHERE s.id = ?`),
     insertEvent: db.prepare(insertEvents(1)),
     insertEvents: db.prepare(insertEvents(ROWS_PER_INSERT)),
     addRecentIndex: db.prepare(addRecentIndexes(1)),
@@ -105,8 +128,8 @@ export function prepareJournalStatements(db: Database.Database): JournalStatemen
     addManifest: db.prepare('INSERT INTO manifests (name) VALUES (?)'),
     manifestById: db.prepare<[number], string>('SELECT name FROM manifests WHERE id = ?').pluck(true),
     addEventTag: db.prepare('INSERT INTO event_tags (tag_id, ordering) VALUES (?, ?)'),
-    readLastOrdering: db.prepare<[], number>("SELECT value FROM journal_state WHERE name = 'last_ordering'").pluck(true),
-    writeLastOrdering: db.prepare("UPDATE journal_state SET value = ? WHERE name = 'last_ordering'"),
+    readLastOrdering: db.prepare<[], number>(`SELECT ${lastOrdering}`).pluck(true),
+    raiseOrderingFloor: db.prepare(`UPDATE journal_state SET value = ${lastOrdering} WHERE name = 'last_ordering'`),
     readMergedUpto: db.prepare<[], number>("SELECT value FROM journal_state WHERE name = 'index_merged_upto'").pluck(true),
     writeMergedUpto: db.prepare("UPDATE journal_state SET value = ? WHERE name = 'index_merged_upto'"),
     mergeIndex: db.prepare(

@@ -242,6 +242,46 @@ describe('SqliteJournal', () => {
     expect(await journal.readHighestSequenceNr('many', 0)).toBe(25_000);
   });
 
+  it('finds the highest sequence nr in either index and after a full delete, and refuses a taken one in each case', async () => {
+    const { journal, path } = open({ indexMergeEvery: 4, writers: 'shared' });
+    await journal.writeMessages([atomic('merged', 1, 4)]);
+    // Two writes of one id in one call: the second is checked against the first, not yet inserted.
+    const inCall = await journal.writeMessages([atomic('recent', 1, 2), atomic('recent', 3), atomic('recent', 3)]);
+    expect(inCall.map((r) => r?.name)).toEqual([undefined, undefined, 'SequenceConflict']);
+    const raw = rawConnection(path);
+    const where = (table: string, pid: string) =>
+      raw.prepare(`SELECT count(*) FROM ${table} i JOIN streams s ON s.id = i.stream_id WHERE s.persistence_id = ?`).pluck().get(pid);
+    expect(where('event_index', 'merged')).toBe(4);
+    expect(where('event_index_recent', 'recent')).toBe(3);
+    expect(await journal.readHighestSequenceNr('merged', 0)).toBe(4);
+    expect(await journal.readHighestSequenceNr('recent', 0)).toBe(3);
+    expect((await journal.writeMessages([atomic('merged', 4), atomic('recent', 2)])).map((r) => r?.name)).toEqual([
+      'SequenceConflict',
+      'SequenceConflict',
+    ]);
+    await journal.deleteMessagesTo('merged', Infinity);
+    await journal.deleteMessagesTo('recent', Infinity);
+    expect(raw.prepare('SELECT count(*) FROM events').pluck().get()).toBe(0);
+    expect(await journal.readHighestSequenceNr('merged', 0)).toBe(4);
+    expect(await journal.readHighestSequenceNr('recent', 0)).toBe(3);
+    expect((await journal.writeMessages([atomic('merged', 3), atomic('recent', 4)])).map((r) => r?.name)).toEqual(['SequenceConflict', undefined]);
+    // A second connection (another process) sees the same.
+    const second = new SqliteJournal({ path, writers: 'shared' });
+    cleanups.push(() => second.close());
+    expect(await second.readHighestSequenceNr('merged', 0)).toBe(4);
+    expect(await second.readHighestSequenceNr('recent', 0)).toBe(4);
+  });
+
+  it('writes no stream or state row for an event: the highest sequence nr and the last ordering are read from the index and the events', async () => {
+    const { journal, path } = open();
+    await journal.writeMessages([atomic('a', 1)]);
+    const raw = rawConnection(path);
+    const before = raw.prepare("SELECT (SELECT highest_seq_nr FROM streams WHERE persistence_id = 'a') AS stream, (SELECT value FROM journal_state WHERE name = 'last_ordering') AS state").get();
+    await journal.writeMessages([atomic('a', 2, 5)]);
+    expect(raw.prepare("SELECT (SELECT highest_seq_nr FROM streams WHERE persistence_id = 'a') AS stream, (SELECT value FROM journal_state WHERE name = 'last_ordering') AS state").get()).toEqual(before);
+    expect(await journal.readHighestSequenceNr('a', 0)).toBe(5);
+  });
+
   it('rejects calls after close with a SqliteStoreError; closing twice is harmless', async () => {
     const { journal, path } = open();
     await journal.close();

@@ -237,6 +237,8 @@ export class SqliteJournal implements Journal {
     let indexRows: unknown[] = [];
     /** Ids refused with SequenceConflict in this call, with the first sequence nr refused. */
     const refused = new Map<string, number>();
+    /** Streams written in this call, with their highest sequence nr now (their rows may still be buffered). */
+    const written = new Map<number, number>();
     for (let i = 0; i < writes.length; i++) {
       const write = writes[i]!;
       const events = write.events;
@@ -250,12 +252,13 @@ export class SqliteJournal implements Journal {
         continue;
       }
       const streamId = this.#streamIdFor(pid);
-      const lastSeq = first.sequenceNr + events.length - 1;
-      if (sql.advanceStream.run(lastSeq, streamId, first.sequenceNr).changes === 0) {
+      const highest = written.get(streamId) ?? sql.highestOfStream.get(streamId) ?? 0;
+      if (first.sequenceNr <= highest) {
         results[i] = new SequenceConflict(pid, first.sequenceNr);
         refused.set(pid, first.sequenceNr);
         continue;
       }
+      written.set(streamId, first.sequenceNr + events.length - 1);
       for (const e of events) {
         const meta = e.metadata;
         eventRows.push(ordering, streamId, e.sequenceNr, this.#writerIdFor(e.writerUuid), e.timestamp, e.serializerId,
@@ -278,7 +281,6 @@ export class SqliteJournal implements Journal {
     }
     const lastOrdering = ordering - 1;
     if (lastOrdering < firstOrdering) return;
-    sql.writeLastOrdering.run(lastOrdering);
     if (lastOrdering - sql.readMergedUpto.get()! >= this.#indexMergeEvery) {
       sql.mergeIndex.run();
       sql.clearRecentIndex.run();
@@ -289,6 +291,10 @@ export class SqliteJournal implements Journal {
   #deleteOldest(streamId: number, to: number): number {
     const sql = this.#sql;
     const rows = sql.doomed.all(streamId, to, streamId, to, DELETE_CHUNK);
+    if (rows.length === 0) return 0;
+    // The highest sequence nr and the last ordering survive the delete of the rows that hold them.
+    sql.raiseStreamFloor.run(streamId);
+    sql.raiseOrderingFloor.run();
     for (const [, ordering, tags] of rows) {
       sql.deleteEvent.run(ordering as number);
       if (tags === null) continue;

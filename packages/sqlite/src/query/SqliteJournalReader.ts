@@ -21,13 +21,14 @@ const DEFAULT_POLL_INTERVAL_MS = 50;
 /**
  * The SQLite journal's query side. Positions are `events.ordering` (the rowid).
  *
- * Why every page is complete up to what it read: writers take their orderings from
- * `journal_state.last_ordering` inside a `BEGIN IMMEDIATE` transaction, and SQLite lets one write
- * transaction in at a time (also across processes), so a transaction that takes orderings has
- * committed or rolled back before the next one reads the counter. Orderings therefore become
- * visible in ascending order, and a page read in one statement (one snapshot) can never be
- * overtaken by an event with a smaller ordering. Ceiling and horizon are both `last_ordering`.
- * A rolled-back transaction also rolls back the counter; its orderings were never visible.
+ * Why every page is complete up to what it read: writers take their orderings after the last
+ * ordering ever given (the newest event's, or the floor a delete left in `journal_state`) inside
+ * a `BEGIN IMMEDIATE` transaction, and SQLite lets one write transaction in at a time (also
+ * across processes), so a transaction that takes orderings has committed or rolled back before
+ * the next one reads the last ordering. Orderings therefore become visible in ascending order,
+ * and a page read in one statement (one snapshot) can never be overtaken by an event with a
+ * smaller ordering. Ceiling and horizon are both that last ordering. A rolled-back transaction's
+ * orderings were never visible, and the next writer takes them again.
  */
 export class SqliteJournalReader implements JournalReader<number> {
   readonly offsetKind = 'sqlite';

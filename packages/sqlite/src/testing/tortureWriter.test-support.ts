@@ -3,9 +3,10 @@
  *
  * Why SQLite cannot commit out of order, so that the torture here cannot open a gap: a write
  * transaction starts with `BEGIN IMMEDIATE`, which takes the file's single write lock (also
- * across processes), and only then reads `journal_state.last_ordering` to number its events. The
- * next writer gets the lock, and reads the counter, only after this transaction committed or
- * rolled back (a rollback also restores the counter). So orderings become visible in ascending
+ * across processes), and only then reads the last ordering given (the newest event's, or the
+ * floor a delete left in `journal_state`) to number its events. The next writer gets the lock, and
+ * reads it, only after this transaction committed or rolled back (a rolled-back transaction's
+ * orderings were never visible, and are given again). So orderings become visible in ascending
  * order, and a reader never sees a larger ordering before a smaller one commits.
  *
  * Why `holdMs` is spent before the transaction instead of inside it: better-sqlite3 runs SQLite on
