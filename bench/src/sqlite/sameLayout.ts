@@ -45,8 +45,9 @@ export interface SameLayoutOptions {
  * The raw baseline on SqliteJournal's own layout: the file is created by SqliteJournal (so the
  * tables and indexes are the ones it migrates to), then written by bare better-sqlite3 with the
  * journal's connection settings, doing what the layout needs and nothing else: one IMMEDIATE
- * transaction per call, orderings taken from `journal_state`, each stream's highest sequence nr
- * claimed with the same conditional UPDATE (one per run of a stream's events in the call), events
+ * transaction per call, orderings taken after the last one given (the newest event's or the
+ * `journal_state` floor), each stream's highest sequence nr checked as SqliteJournal checks it
+ * (the newest index entry or the stream row's floor; one read per run of a stream's events), events
  * and recent-index entries in multi-row INSERTs (prepared once per size), and the recent index
  * merged into the main one as often as SqliteJournal merges it. No validation, no serializer, no
  * promise, no engine.
@@ -81,9 +82,17 @@ export async function openSameLayout(path: string, options: SameLayoutOptions = 
   const indexSql = (rows: number) => `INSERT INTO event_index_recent (stream_id, seq_nr, ordering) VALUES ${values(rows, INDEX_PARAMS)}`;
   const findStream = db.prepare<[string], number>('SELECT id FROM streams WHERE persistence_id = ?').pluck(true);
   const addStream = db.prepare('INSERT INTO streams (persistence_id, highest_seq_nr) VALUES (?, 0)');
-  const advance = db.prepare('UPDATE streams SET highest_seq_nr = ? WHERE id = ? AND highest_seq_nr < ?');
-  const readOrdering = db.prepare<[], number>("SELECT value FROM journal_state WHERE name = 'last_ordering'").pluck(true);
-  const writeOrdering = db.prepare("UPDATE journal_state SET value = ? WHERE name = 'last_ordering'");
+  const highest = db
+    .prepare<[number], number>(
+      `SELECT max(s.highest_seq_nr, coalesce((SELECT max(seq_nr) FROM event_index_recent WHERE stream_id = s.id), 0),
+         coalesce((SELECT max(seq_nr) FROM event_index WHERE stream_id = s.id), 0)) FROM streams s WHERE s.id = ?`,
+    )
+    .pluck(true);
+  const readOrdering = db
+    .prepare<[], number>(
+      "SELECT max((SELECT value FROM journal_state WHERE name = 'last_ordering'), coalesce((SELECT max(ordering) FROM events), 0))",
+    )
+    .pluck(true);
   const readMerged = db.prepare<[], number>("SELECT value FROM journal_state WHERE name = 'index_merged_upto'").pluck(true);
   const writeMerged = db.prepare("UPDATE journal_state SET value = ? WHERE name = 'index_merged_upto'");
   const merge = db.prepare('INSERT INTO event_index (stream_id, seq_nr, ordering) SELECT stream_id, seq_nr, ordering FROM event_index_recent');
@@ -129,7 +138,7 @@ export async function openSameLayout(path: string, options: SameLayoutOptions = 
       let end = i + 1;
       while (end < events.length && events[end]!.persistenceId === pid) end++;
       const last = events[end - 1]!.sequenceNr;
-      if (advance.run(last, id, events[i]!.sequenceNr).changes !== 1) throw new Error(`sequence conflict on ${pid}`);
+      if (highest.get(id)! >= events[i]!.sequenceNr) throw new Error(`sequence conflict on ${pid}: ${last} is taken`);
       for (; i < end; i++) {
         const e = events[i]!;
         ordering++;
@@ -145,7 +154,6 @@ export async function openSameLayout(path: string, options: SameLayoutOptions = 
       row += rows;
     }
     if (ordering < first) return;
-    writeOrdering.run(ordering);
     if (ordering - readMerged.get()! >= MERGE_EVERY) {
       merge.run();
       clearRecent.run();
