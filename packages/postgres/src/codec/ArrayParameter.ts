@@ -15,6 +15,8 @@ const twoTo32 = 2 ** 32;
  */
 export class ArrayParameter {
   #buffer: Buffer;
+  /** The same memory as `#buffer`: its setters cost far less than Buffer's writeInt32BE. */
+  #view: DataView;
   #offset = headerBytes;
   #length = 0;
   #nulls = 0;
@@ -26,6 +28,7 @@ export class ArrayParameter {
     bytesPerElement: number,
   ) {
     this.#buffer = Buffer.allocUnsafe(headerBytes + elements * (4 + bytesPerElement));
+    this.#view = viewOf(this.#buffer);
   }
 
   get length(): number {
@@ -39,7 +42,7 @@ export class ArrayParameter {
     this.#reserve(4 + value.length * 3);
     const offset = this.#offset;
     const written = this.#buffer.write(value, offset + 4, 'utf8');
-    this.#buffer.writeInt32BE(written, offset);
+    this.#view.setInt32(offset, written);
     this.#offset = offset + 4 + written;
     this.#length++;
   }
@@ -47,7 +50,7 @@ export class ArrayParameter {
   bytes(value: Uint8Array | null): void {
     if (value === null) return this.null();
     this.#reserve(4 + value.byteLength);
-    this.#buffer.writeInt32BE(value.byteLength, this.#offset);
+    this.#view.setInt32(this.#offset, value.byteLength);
     this.#buffer.set(value, this.#offset + 4);
     this.#offset += 4 + value.byteLength;
     this.#length++;
@@ -57,11 +60,11 @@ export class ArrayParameter {
   int8(value: number): void {
     this.#reserve(12);
     const high = Math.floor(value / twoTo32);
-    const buffer = this.#buffer;
+    const view = this.#view;
     const offset = this.#offset;
-    buffer.writeInt32BE(8, offset);
-    buffer.writeInt32BE(high, offset + 4);
-    buffer.writeUInt32BE(value - high * twoTo32, offset + 8);
+    view.setInt32(offset, 8);
+    view.setInt32(offset + 4, high);
+    view.setUint32(offset + 8, value - high * twoTo32);
     this.#offset = offset + 12;
     this.#length++;
   }
@@ -70,8 +73,8 @@ export class ArrayParameter {
   int4(value: number | null): void {
     if (value === null) return this.null();
     this.#reserve(8);
-    this.#buffer.writeInt32BE(4, this.#offset);
-    this.#buffer.writeInt32BE(value, this.#offset + 4);
+    this.#view.setInt32(this.#offset, 4);
+    this.#view.setInt32(this.#offset + 4, value);
     this.#offset += 8;
     this.#length++;
   }
@@ -80,15 +83,15 @@ export class ArrayParameter {
   int2(value: number | null): void {
     if (value === null) return this.null();
     this.#reserve(6);
-    this.#buffer.writeInt32BE(2, this.#offset);
-    this.#buffer.writeInt16BE(value, this.#offset + 4);
+    this.#view.setInt32(this.#offset, 2);
+    this.#view.setInt16(this.#offset + 4, value);
     this.#offset += 6;
     this.#length++;
   }
 
   null(): void {
     this.#reserve(4);
-    this.#buffer.writeInt32BE(-1, this.#offset);
+    this.#view.setInt32(this.#offset, -1);
     this.#offset += 4;
     this.#length++;
     this.#nulls++;
@@ -96,13 +99,13 @@ export class ArrayParameter {
 
   /** The finished parameter. */
   value(): Buffer {
-    const buffer = this.#buffer;
-    buffer.writeInt32BE(1, 0);
-    buffer.writeInt32BE(this.#nulls > 0 ? 1 : 0, 4);
-    buffer.writeInt32BE(this.type, 8);
-    buffer.writeInt32BE(this.#length, 12);
-    buffer.writeInt32BE(1, 16);
-    return buffer.subarray(0, this.#offset);
+    const view = this.#view;
+    view.setInt32(0, 1);
+    view.setInt32(4, this.#nulls > 0 ? 1 : 0);
+    view.setInt32(8, this.type);
+    view.setInt32(12, this.#length);
+    view.setInt32(16, 1);
+    return this.#buffer.subarray(0, this.#offset);
   }
 
   /**
@@ -120,5 +123,10 @@ export class ArrayParameter {
     const grown = Buffer.allocUnsafe(Math.max(needed, this.#buffer.length * 2));
     this.#buffer.copy(grown, 0, 0, this.#offset);
     this.#buffer = grown;
+    this.#view = viewOf(grown);
   }
+}
+
+function viewOf(buffer: Buffer): DataView {
+  return new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
