@@ -1,6 +1,6 @@
 import { isSequenceConflict, type AtomicWrite } from '@engram/core/spi';
 import { afterAll, describe, expect, it } from 'vitest';
-import { atomic, replayAll } from '../testing/events.test-support.js';
+import { atomic, event, replayAll } from '../testing/events.test-support.js';
 import { postgresForTests } from '../testing/postgresForTests.test-support.js';
 import { PostgresJournal } from './PostgresJournal.js';
 
@@ -37,6 +37,24 @@ describe.skipIf(!db.available)('PostgresJournal group commit', () => {
       .query(`SELECT count(*)::int AS n FROM "${db.schema}".engram_journal WHERE persistence_id = ANY($1)`, [pids]);
     expect(stored.rows[0].n).toBe(1000);
     expect(await tagRows(pids)).toBe(1000);
+  });
+
+  it('stores control characters, long and non-ASCII payloads, negative timestamps and changing writers exactly', async () => {
+    const [plain, other] = ids(2);
+    const odd = `Line\nbreak\ttab\u0001|${++counter}`;
+    const writes: AtomicWrite[] = [
+      { persistenceId: odd, events: [event(odd, 1, { payload: 'ctl \u0002 \n', tags: ['tab\there', 'nl\n'], timestamp: -5 })] },
+      { persistenceId: plain as string, events: [event(plain as string, 1, { payload: `ü€😀 ${'x'.repeat(20_000)}`, writerUuid: 'w-1' })] },
+      {
+        persistenceId: plain as string,
+        events: [event(plain as string, 2, { writerUuid: 'w-2' }), event(plain as string, 3, { writerUuid: 'w-2', manifest: 'Other\u0003' })],
+      },
+      { persistenceId: other as string, events: [event(other as string, 1, { timestamp: Number.MAX_SAFE_INTEGER, tags: ['t'] })] },
+    ];
+    expect(await journal.writeMessages(writes)).toEqual(writes.map(() => undefined));
+    expect(await replayAll(journal, plain as string)).toEqual([...(writes[1]?.events ?? []), ...(writes[2]?.events ?? [])]);
+    expect(await replayAll(journal, odd)).toEqual(writes[0]?.events);
+    expect(await replayAll(journal, other as string)).toEqual(writes[3]?.events);
   });
 
   it('fails only the conflicting one-event write of a batch', async () => {
