@@ -63,7 +63,7 @@ export function ask<const Req, Res = ReplyOf<Req>>(
   }
   const { sys, recipient } = sink;
   return new Promise<Res>((resolve, reject) => {
-    const replyTo = sys.tempRef<Res>({ targetPath: target.path, recipient, timeoutMs, resolve, reject });
+    const replyTo = sys.tempRef<Res>(target.path, recipient, timeoutMs, resolve, reject);
     let request: Req;
     try {
       request = createRequest(replyTo);
@@ -74,7 +74,7 @@ export function ask<const Req, Res = ReplyOf<Req>>(
     replyTo.requestType = describeMessage(request);
     // Registered before the request is sent: a target that ends on receiving it (a temp ref) fails the ask.
     if (!replyTo.settled) replyTo.register();
-    if (!replyTo.settled) replyTo.timeout = sys.scheduler.schedule(timeoutMs, () => replyTo.timedOut());
+    if (!replyTo.settled) replyTo.startTimeout();
     try {
       target.tell(request);
     } catch (error) {

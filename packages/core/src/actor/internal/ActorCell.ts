@@ -29,7 +29,8 @@ import { LocalActorRef, type MessageSink } from './LocalActorRef.js';
 import { AskerList, type AskRecipient } from './AskRecipient.js';
 import { RingQueue } from './RingQueue.js';
 import { StashBufferImpl, type StashOwner } from './StashBufferImpl.js';
-import type { AskSettlement, TempActorRef } from './TempActorRef.js';
+import type { AskTimeouts } from './AskTimeouts.js';
+import type { TempActorRef } from './TempActorRef.js';
 import { SupervisorFrame } from './SupervisorFrame.js';
 import { TimerSchedulerImpl } from './TimerSchedulerImpl.js';
 
@@ -43,7 +44,8 @@ export interface SystemInternals {
   readonly log: Logger;
   register(ref: ActorRef<never>): void;
   unregister(path: string): void;
-  tempRef<R>(ask: AskSettlement<R>): TempActorRef<R>;
+  readonly askTimeouts: AskTimeouts;
+  tempRef<R>(targetPath: string, recipient: AskRecipient, timeoutMs: number, resolve: (reply: R) => void, reject: (error: unknown) => void): TempActorRef<R>;
 }
 
 type SystemMessage =

@@ -7,13 +7,15 @@ import type { Scheduler } from '../Scheduler.js';
 import type { SystemInternals } from './ActorCell.js';
 import { Dispatcher } from './Dispatcher.js';
 import { LocalActorRef } from './LocalActorRef.js';
-import { goneRecipient } from './AskRecipient.js';
-import { type AskSettlement, TempActorRef } from './TempActorRef.js';
+import { type AskRecipient, goneRecipient } from './AskRecipient.js';
+import { AskTimeouts } from './AskTimeouts.js';
+import { TempActorRef } from './TempActorRef.js';
 
 /** The machinery of one actor system, kept off its public face. */
 export class SystemRuntime implements SystemInternals {
   readonly dispatcher: Dispatcher;
   readonly deadLetters: DeadLetters;
+  readonly askTimeouts: AskTimeouts;
   private readonly refs = new Map<string, ActorRef<never>>();
   private tempCount = 0;
 
@@ -28,6 +30,7 @@ export class SystemRuntime implements SystemInternals {
   ) {
     this.dispatcher = new Dispatcher(throughput, 10);
     this.deadLetters = new DeadLetters(log, logDeadLetters);
+    this.askTimeouts = new AskTimeouts(scheduler);
   }
 
   register(ref: ActorRef<never>): void {
@@ -52,7 +55,7 @@ export class SystemRuntime implements SystemInternals {
     });
   }
 
-  tempRef<T>(ask: AskSettlement<T>): TempActorRef<T> {
-    return new TempActorRef<T>(this, this.tempCount++, ask);
+  tempRef<T>(targetPath: string, recipient: AskRecipient, timeoutMs: number, resolve: (reply: T) => void, reject: (error: unknown) => void): TempActorRef<T> {
+    return new TempActorRef<T>(this, this.tempCount++, targetPath, recipient, timeoutMs, resolve, reject);
   }
 }

@@ -1,26 +1,18 @@
 import type { ActorRef } from '../ActorRef.js';
 import type { DeadLetters } from '../DeadLetters.js';
 import { AskTimeout, InvalidMessage, RecipientTerminated } from '../errors.js';
-import type { Cancellable, Scheduler } from '../Scheduler.js';
 import { AskerList, type AskRecipient } from './AskRecipient.js';
+import type { AskLane, AskTimeouts, TimedAsk } from './AskTimeouts.js';
 
 /** What a temporary ref needs from its system (and what an `ask` to one needs). */
 export interface TempRefHost {
   readonly address: string;
   readonly deadLetters: DeadLetters;
-  readonly scheduler: Scheduler;
+  readonly askTimeouts: AskTimeouts;
   register(ref: ActorRef<never>): void;
   unregister(path: string): void;
-  tempRef<R>(ask: AskSettlement<R>): TempActorRef<R>;
-}
-
-/** Where one ask's outcome goes, and what its error messages name (copied into the ref's fields). */
-export interface AskSettlement<R> {
-  readonly targetPath: string;
-  readonly recipient: AskRecipient;
-  readonly timeoutMs: number;
-  readonly resolve: (reply: R) => void;
-  readonly reject: (error: unknown) => void;
+  /** A temp ref for an ask to `targetPath` (via `recipient`): its outcome goes to `resolve` / `reject`. */
+  tempRef<R>(targetPath: string, recipient: AskRecipient, timeoutMs: number, resolve: (reply: R) => void, reject: (error: unknown) => void): TempActorRef<R>;
 }
 
 /**
@@ -33,13 +25,15 @@ export interface AskSettlement<R> {
  * serialize it); most asks never do, and skip that cost. An ask *to* a temp ref (a resolved
  * `replyTo`) fails once the ref has taken its message, as an ask to a stopped actor does.
  */
-export class TempActorRef<T> implements ActorRef<T>, AskRecipient {
+export class TempActorRef<T> implements ActorRef<T>, AskRecipient, TimedAsk {
   /** Links in the target's `AskerList`. */
   prevAsker: TempActorRef<unknown> | undefined;
   nextAsker: TempActorRef<unknown> | undefined;
   /** Named in the error messages; set once the request is built. */
   requestType = 'the request';
-  timeout: Cancellable | undefined;
+  /** When the ask times out (its lane's clock). */
+  dueAt = 0;
+  #lane: AskLane | undefined;
   readonly #host: TempRefHost;
   readonly #id: number;
   readonly #targetPath: string;
@@ -52,14 +46,27 @@ export class TempActorRef<T> implements ActorRef<T>, AskRecipient {
   /** Asks to this ref itself. */
   #askers: AskerList | undefined;
 
-  constructor(host: TempRefHost, id: number, ask: AskSettlement<T>) {
+  constructor(
+    host: TempRefHost,
+    id: number,
+    targetPath: string,
+    recipient: AskRecipient,
+    timeoutMs: number,
+    resolve: (reply: T) => void,
+    reject: (error: unknown) => void,
+  ) {
     this.#host = host;
     this.#id = id;
-    this.#targetPath = ask.targetPath;
-    this.#recipient = ask.recipient;
-    this.#timeoutMs = ask.timeoutMs;
-    this.#resolve = ask.resolve;
-    this.#reject = ask.reject;
+    this.#targetPath = targetPath;
+    this.#recipient = recipient;
+    this.#timeoutMs = timeoutMs;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  /** Starts the ask's timeout (once, after `register`). */
+  startTimeout(): void {
+    this.#lane = this.#host.askTimeouts.add(this, this.#timeoutMs);
   }
 
   get path(): string {
@@ -98,7 +105,6 @@ export class TempActorRef<T> implements ActorRef<T>, AskRecipient {
   }
 
   timedOut(): void {
-    this.timeout = undefined;
     if (this.close()) this.#reject(new AskTimeout(this.#targetPath, this.#timeoutMs, this.requestType));
   }
 
@@ -131,7 +137,7 @@ export class TempActorRef<T> implements ActorRef<T>, AskRecipient {
   private close(): boolean {
     if (!this.#open) return false;
     this.#open = false;
-    this.timeout?.cancel();
+    if (this.#lane !== undefined) this.#host.askTimeouts.settled(this.#lane);
     this.#recipient.removeAsker(this as TempActorRef<unknown>);
     if (this.#path !== undefined) this.#host.unregister(this.#path);
     this.#askers?.failAll(undefined);
