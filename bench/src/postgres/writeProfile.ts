@@ -3,13 +3,14 @@
  * multi-row INSERTs in the same run; and what each of the journal's server-side guarantees costs
  * per row, measured with store-shaped statements in scratch schemas.
  *
- *   npm run build && node bench/dist/postgres/writeProfile.js [mode] [rounds=150] [reps=3]
+ *   npm run build && node bench/dist/postgres/writeProfile.js [mode] [rounds=150] [reps=3] [variants]
  *
  * Modes:
  * - `compare` (default): the store and the raw baselines, interleaved, `reps` runs each.
  * - `store`: the store alone, once (for `node --cpu-prof`).
  * - `variants`: the store's statement with and without each part (stream row, writer runs,
- *   tags, the global order index...), sent by the raw driver, interleaved.
+ *   tags, the global order index...), sent by the raw driver, interleaved; `variants` (e.g.
+ *   `3,5`) picks some by number.
  *
  * Workload, as the engine's group commit makes it with 1,000 busy actors: 1,000 ids, one
  * one-event AtomicWrite each per round, in calls of 250 writes, 4 calls in flight (one caller per
@@ -115,10 +116,13 @@ function trackedPool(max: number): { pool: pg.Pool; pids: Set<number> } {
   return { pool, pids };
 }
 
-/** The same 131-byte JSON as `payloadFor`, without its JSON round trips (the calls are built in the timed loop). */
+/**
+ * The same 131-byte JSON as `payloadFor`, built as the engine's JSON serializer builds it (one
+ * JSON.stringify, a flat string) but without `payloadFor`'s second round trip.
+ */
 function payloadOf(persistenceId: string, seq: number): string {
-  const head = `{"type":"Deposited","account":${JSON.stringify(persistenceId)},"seq":${seq},"amount":100,"note":"`;
-  return `${head}${'x'.repeat(Math.max(0, 131 - head.length - 2))}"}`;
+  const bare = 61 + JSON.stringify(persistenceId).length + String(seq).length;
+  return JSON.stringify({ type: 'Deposited', account: persistenceId, seq, amount: 100, note: 'x'.repeat(Math.max(0, 131 - bare)) });
 }
 
 /** One one-event write for each of the ids `first`..`first + count - 1` of `label`, at sequence nr `seq`. */
@@ -250,6 +254,54 @@ function columnsOf(writes: readonly AtomicWrite[], typeId: number, everyRowStart
   ];
 }
 
+/** A one-dimensional array in PostgreSQL's binary form (as the store sends its columns). */
+function binaryArray(elementOid: number, elements: readonly (Buffer | null)[]): Buffer {
+  const header: Buffer = Buffer.alloc(20);
+  header.writeInt32BE(1, 0);
+  header.writeInt32BE(elements.includes(null) ? 1 : 0, 4);
+  header.writeInt32BE(elementOid, 8);
+  header.writeInt32BE(elements.length, 12);
+  header.writeInt32BE(1, 16);
+  const parts: Buffer[] = [header];
+  for (const element of elements) {
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(element === null ? -1 : element.length, 0);
+    parts.push(length);
+    if (element !== null) parts.push(element);
+  }
+  return Buffer.concat(parts);
+}
+
+/** The same columns as binary arrays, all-null columns as one null, as the store sends them. */
+function binaryColumnsOf(writes: readonly AtomicWrite[], typeId: number, everyRowStartsARun: boolean, round: number): unknown[] {
+  const events = writes.map((w) => w.events[0] as PersistentRepr);
+  const text = (values: readonly string[]): Buffer => binaryArray(25, values.map((v) => Buffer.from(v, 'utf8')));
+  const int8 = (values: readonly number[]): Buffer =>
+    binaryArray(20, values.map((v) => {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64BE(BigInt(v));
+      return b;
+    }));
+  const int4 = Buffer.alloc(4);
+  int4.writeInt32BE(typeId);
+  const tagged = events.some((e) => e.tags.length > 0);
+  return [
+    text(events.map((e) => e.persistenceId)),
+    int8(events.map((e) => e.sequenceNr)),
+    everyRowStartsARun || round === 0 ? text(events.map((e) => e.writerUuid)) : null,
+    int8(events.map((e) => e.timestamp)),
+    binaryArray(23, events.map(() => int4)),
+    text(events.map((e) => e.payload as string)),
+    null,
+    tagged ? text(events.map((e) => `{${e.tags.map((t) => JSON.stringify(t)).join(',')}}`)) : null,
+    null,
+    null,
+    null,
+    null,
+    null,
+  ];
+}
+
 const columns = `persistence_id, sequence_nr, writer_uuid, write_timestamp, type_id, payload_text,
   payload_bytes, tags, meta_serializer_id, meta_manifest, meta_kind, meta_text, meta_bytes`;
 const selected = columns.replace('tags,', 'tags::text[],');
@@ -266,16 +318,35 @@ function variantSql(s: string, parts: ReadonlySet<Part>): string {
     return `WITH input AS (SELECT * FROM ${unnest}${lock})
       INSERT INTO ${t('journal')} (${columns}) SELECT ${selected} FROM input${order}`;
   }
-  const advance = `input AS (SELECT * FROM ${unnest}${lock}),
-    advanced AS (
-      INSERT INTO ${t('stream')} AS s (persistence_id, highest_sequence_nr, last_write_from)
+  const upsert = `INSERT INTO ${t('stream')} AS s (persistence_id, highest_sequence_nr, last_write_from)
       SELECT persistence_id, max(sequence_nr), min(sequence_nr) FROM input
       GROUP BY persistence_id ORDER BY persistence_id COLLATE "C"
       ON CONFLICT (persistence_id) DO UPDATE
         SET highest_sequence_nr = EXCLUDED.highest_sequence_nr, last_write_from = EXCLUDED.last_write_from
         WHERE s.highest_sequence_nr < EXCLUDED.last_write_from
+      RETURNING persistence_id`;
+  // The ids the stream table knows are updated (no speculative insertion, no tuple lock of its
+  // own); only the others take the upsert.
+  const updateFirst = `wanted AS (
+      SELECT persistence_id, max(sequence_nr) AS highest, min(sequence_nr) AS first FROM input
+      GROUP BY persistence_id ORDER BY persistence_id COLLATE "C"
+    ),
+    updated AS (
+      UPDATE ${t('stream')} s SET highest_sequence_nr = w.highest, last_write_from = w.first
+      FROM wanted w WHERE s.persistence_id = w.persistence_id AND s.highest_sequence_nr < w.first
+      RETURNING s.persistence_id
+    ),
+    added AS (
+      INSERT INTO ${t('stream')} AS s (persistence_id, highest_sequence_nr, last_write_from)
+      SELECT persistence_id, highest, first FROM wanted WHERE persistence_id NOT IN (SELECT persistence_id FROM updated)
+      ON CONFLICT (persistence_id) DO UPDATE
+        SET highest_sequence_nr = EXCLUDED.highest_sequence_nr, last_write_from = EXCLUDED.last_write_from
+        WHERE s.highest_sequence_nr < EXCLUDED.last_write_from
       RETURNING persistence_id
-    )${
+    ),
+    advanced AS (SELECT persistence_id FROM updated UNION ALL SELECT persistence_id FROM added)`;
+  const advance = `input AS (SELECT * FROM ${unnest}${lock}),
+    ${parts.has('updateFirst') ? updateFirst : `advanced AS (${upsert})`}${
       parts.has('runs')
         ? `, runs AS (
       INSERT INTO ${t('writer_run')} (persistence_id, first_sequence_nr, writer_uuid)
@@ -293,13 +364,27 @@ function variantSql(s: string, parts: ReadonlySet<Part>): string {
     tagged AS (
       INSERT INTO ${t('event_tag')} (tag, tx_id, ordering, persistence_id, sequence_nr)
       SELECT tag, i.tx_id, i.ordering, i.persistence_id, i.sequence_nr
-      FROM inserted i CROSS JOIN LATERAL (SELECT DISTINCT unnest(i.tags)) AS tagged(tag)
+      FROM inserted i CROSS JOIN LATERAL ${
+        parts.has('distinctOfSeveral')
+          ? `unnest(CASE WHEN cardinality(i.tags) < 2 THEN i.tags ELSE ARRAY(SELECT DISTINCT unnest(i.tags)) END)`
+          : `(SELECT DISTINCT unnest(i.tags))`
+      } AS tagged(tag)
       WHERE i.tags IS NOT NULL
     )
     ${refused}`;
 }
 
-type Part = 'orderIndex' | 'lock' | 'stream' | 'runs' | 'everyRowARun' | 'tags';
+type Part =
+  | 'orderIndex'
+  | 'lock'
+  | 'stream'
+  | 'updateFirst'
+  | 'runs'
+  | 'everyRowARun'
+  | 'tags'
+  | 'distinctOfSeveral'
+  | 'binary'
+  | 'byteOrderKeys';
 
 interface Variant {
   readonly label: string;
@@ -311,9 +396,16 @@ const variants: readonly Variant[] = [
   { label: '+ the (tx_id, ordering) index', parts: ['orderIndex'] },
   { label: '+ lock filter and ORDER BY n', parts: ['orderIndex', 'lock'] },
   { label: '+ stream row guard (SequenceConflict)', parts: ['orderIndex', 'lock', 'stream'] },
+  { label: '  the same guard as UPDATE, then upsert of the rest', parts: ['orderIndex', 'lock', 'stream', 'updateFirst'] },
   { label: '+ writer runs CTE (= the store statement)', parts: ['orderIndex', 'lock', 'stream', 'runs'] },
   { label: '  the same, every row starting a run', parts: ['orderIndex', 'lock', 'stream', 'runs', 'everyRowARun'] },
   { label: '  the store statement, one tag per event', parts: ['orderIndex', 'lock', 'stream', 'runs', 'tags'] },
+  { label: '    the same, DISTINCT only for rows of several tags', parts: ['orderIndex', 'lock', 'stream', 'runs', 'tags', 'distinctOfSeveral'] },
+  { label: '  the store statement, binary array parameters', parts: ['orderIndex', 'lock', 'stream', 'runs', 'binary'] },
+  {
+    label: '    the same, journal and stream keyed COLLATE "C"',
+    parts: ['orderIndex', 'lock', 'stream', 'runs', 'binary', 'byteOrderKeys'],
+  },
 ];
 
 /** One variant through the raw driver on a freshly migrated store schema (triggers included). */
@@ -323,6 +415,14 @@ async function variant(v: Variant): Promise<Figures> {
   schemas.push(schema);
   await new PostgresJournal({ connectionString: postgresUrl, schema }).migrate();
   if (!parts.has('orderIndex')) await admin.query(`DROP INDEX "${schema}".engram_journal_order_idx`);
+  if (parts.has('byteOrderKeys')) {
+    // The same uniqueness, compared byte by byte instead of by the database's collation.
+    await admin.query(`ALTER TABLE "${schema}".engram_journal DROP CONSTRAINT engram_journal_pkey`);
+    await admin.query(`CREATE UNIQUE INDEX ON "${schema}".engram_journal (persistence_id COLLATE "C", sequence_nr)`);
+    await admin.query(`ALTER TABLE "${schema}".engram_stream DROP CONSTRAINT engram_stream_pkey`);
+    await admin.query(`DROP INDEX "${schema}".engram_stream_id_c_idx`);
+    await admin.query(`CREATE UNIQUE INDEX ON "${schema}".engram_stream (persistence_id COLLATE "C")`);
+  }
   const type = await admin.query<{ id: number }>(
     `INSERT INTO "${schema}".engram_event_type (serializer_id, manifest, payload_kind) VALUES (1, 'Deposited', 0) RETURNING id`,
   );
@@ -333,7 +433,7 @@ async function variant(v: Variant): Promise<Figures> {
   const clients = await Promise.all(Array.from({ length: callers }, () => pool.connect()));
   try {
     const make = (c: number, r: number): unknown[] =>
-      columnsOf(callOf(schema, c * perCall, perCall, r + 1, tags), typeId, parts.has('everyRowARun'), r);
+      (parts.has('binary') ? binaryColumnsOf : columnsOf)(callOf(schema, c * perCall, perCall, r + 1, tags), typeId, parts.has('everyRowARun'), r);
     return await timed(pids, rounds, ids, make, async (c, _r, values) => {
       await clients[c]!.query({ name: `v_${schema}`, text: sql, values });
     });
@@ -384,8 +484,18 @@ try {
     console.log(line('PostgresJournal.writeMessages', [await store()]));
   } else if (mode === 'variants') {
     header();
-    const results = await interleaved(variants.map((v) => () => variant(v)));
-    variants.forEach((v, i) => console.log(line(v.label, results[i]!)));
+    // An optional list of variant numbers (from 0) runs only those.
+    const chosen = process.argv[5] === undefined ? variants : process.argv[5].split(',').map((i) => variants[Number(i)]!);
+    const results = await interleaved(chosen.map((v) => () => variant(v)));
+    chosen.forEach((v, i) => console.log(line(v.label, results[i]!)));
+    // Each part's cost: the median over the runs of a variant's backend CPU minus that of the
+    // variant before it in the same round of runs, which the load of that moment hit alike.
+    console.log('Server CPU per row each variant adds to the one before (median of the paired differences):');
+    chosen.forEach((v, i) => {
+      if (i === 0) return;
+      const differences = results[i]!.map((f, rep) => f.backends - results[i - 1]![rep]!.backends);
+      console.log(`  ${v.label.trim().padEnd(52)} ${median(differences).toFixed(2).padStart(6)} µs (${differences.map((d) => d.toFixed(1)).join(', ')})`);
+    });
   } else {
     header();
     const [journal, tagged, raw250, raw1000] = await interleaved([
