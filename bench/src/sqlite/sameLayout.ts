@@ -81,16 +81,16 @@ export async function openSameLayout(path: string, options: SameLayoutOptions = 
        meta_serializer_id, meta_manifest, meta_payload) VALUES ${values(rows, EVENT_PARAMS)}`;
   const indexSql = (rows: number) => `INSERT INTO event_index_recent (stream_id, seq_nr, ordering) VALUES ${values(rows, INDEX_PARAMS)}`;
   const findStream = db.prepare<[string], number>('SELECT id FROM streams WHERE persistence_id = ?').pluck(true);
-  const addStream = db.prepare('INSERT INTO streams (persistence_id, highest_seq_nr) VALUES (?, 0)');
+  const addStream = db.prepare('INSERT INTO streams (persistence_id, seq_nr_floor) VALUES (?, 0)');
   const highest = db
     .prepare<[number], number>(
-      `SELECT max(s.highest_seq_nr, coalesce((SELECT max(seq_nr) FROM event_index_recent WHERE stream_id = s.id), 0),
+      `SELECT max(s.seq_nr_floor, coalesce((SELECT max(seq_nr) FROM event_index_recent WHERE stream_id = s.id), 0),
          coalesce((SELECT max(seq_nr) FROM event_index WHERE stream_id = s.id), 0)) FROM streams s WHERE s.id = ?`,
     )
     .pluck(true);
   const readOrdering = db
     .prepare<[], number>(
-      "SELECT max((SELECT value FROM journal_state WHERE name = 'last_ordering'), coalesce((SELECT max(ordering) FROM events), 0))",
+      "SELECT max((SELECT value FROM journal_state WHERE name = 'ordering_floor'), coalesce((SELECT max(ordering) FROM events), 0))",
     )
     .pluck(true);
   const readMerged = db.prepare<[], number>("SELECT value FROM journal_state WHERE name = 'index_merged_upto'").pluck(true);

@@ -15,7 +15,7 @@ export interface Migration {
  * Why this layout (figures in the README):
  * - `events` is clustered by `ordering` (the rowid), so a group commit appends its rows at the end
  *   of the table instead of touching one page per actor. The writer takes orderings after the
- *   higher of the newest event's and `journal_state.last_ordering`, a floor that a delete raises
+ *   higher of the newest event's and `journal_state`'s `ordering_floor`, a floor that a delete raises
  *   first (schema 3), so an ordering is never reused, also after the newest rows are deleted, and
  *   a write changes no state row (AUTOINCREMENT updates `sqlite_sequence` once per row, which cost
  *   a third of the write throughput).
@@ -25,7 +25,7 @@ export interface Migration {
  *   one page per actor per commit, which costs more than half of the write throughput.
  * - `streams` maps each persistenceId to a small integer. The highest sequence nr ever written
  *   (the single-writer check, which survives deletes) is the higher of the stream's newest index
- *   entry and `streams.highest_seq_nr`, a floor that a delete raises first (schema 3): a write
+ *   entry and `streams.seq_nr_floor`, a floor that a delete raises first (schema 3): a write
  *   changes no stream row, one page fewer per commit.
  * - Tags are stored on the event (for replay) and in `event_tags` keyed by (tag, ordering), so
  *   events by tag in global order are one index range.
@@ -128,9 +128,15 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 3,
     description: 'highest sequence nr and last ordering kept as floors',
-    // No data changes: the stored values are exact, so valid floors. The version makes an older
-    // @engram/sqlite refuse the file, since a writer of schema 3 no longer keeps them current.
-    up: () => {},
+    // The stored values are exact, so valid floors. Renamed, so that a process of an older
+    // @engram/sqlite that still has the file open fails on its next statement instead of reading
+    // them as current (and one that opens the file refuses its version).
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE streams RENAME COLUMN highest_seq_nr TO seq_nr_floor;
+        UPDATE journal_state SET name = 'ordering_floor' WHERE name = 'last_ordering';
+      `);
+    },
   },
 ];
 

@@ -72,19 +72,19 @@ export const EventColumn = {
 
 /**
  * The highest sequence nr ever stored in stream `s` (a `streams` row): the higher of the newest
- * index entry and `streams.highest_seq_nr`, a floor written only before a delete (which may
+ * index entry and `streams.seq_nr_floor`, a floor written only before a delete (which may
  * remove the newest entries). A write then changes no stream row, one page fewer per commit.
  */
-const highestOf = (s: string) => `max(${s}.highest_seq_nr,
+const highestOf = (s: string) => `max(${s}.seq_nr_floor,
     coalesce((SELECT max(seq_nr) FROM event_index_recent WHERE stream_id = ${s}.id), 0),
     coalesce((SELECT max(seq_nr) FROM event_index WHERE stream_id = ${s}.id), 0))`;
 
 /**
  * The highest ordering ever given: the newest event's (the rowid's end of the table) or
- * `journal_state.last_ordering`, a floor written only before a delete. So an ordering is never
+ * `journal_state.ordering_floor`, a floor written only before a delete. So an ordering is never
  * reused, also after the newest rows are deleted, and a write changes no state row.
  */
-const lastOrdering = `max((SELECT value FROM journal_state WHERE name = 'last_ordering'),
+const lastOrdering = `max((SELECT value FROM journal_state WHERE name = 'ordering_floor'),
     coalesce((SELECT max(ordering) FROM events), 0))`;
 
 export function prepareJournalStatements(db: Database.Database): JournalStatements {
@@ -111,10 +111,10 @@ export function prepareJournalStatements(db: Database.Database): JournalStatemen
     .raw(true);
   return {
     findStream: db.prepare<[string], number>('SELECT id FROM streams WHERE persistence_id = ?').pluck(true),
-    addStream: db.prepare('INSERT INTO streams (persistence_id, highest_seq_nr) VALUES (?, 0)'),
+    addStream: db.prepare('INSERT INTO streams (persistence_id, seq_nr_floor) VALUES (?, 0)'),
     highestOfStream: db.prepare<[number], number>(`SELECT ${highestOf('s')} FROM streams s WHERE s.id = ?`).pluck(true),
     highestSeqNr: db.prepare<[string], number>(`SELECT ${highestOf('s')} FROM streams s WHERE s.persistence_id = ?`).pluck(true),
-    raiseStreamFloor: db.prepare(`UPDATE streams AS s SET highest_seq_nr = ${highestOf('s')} WHERE s.id = ?`),
+    raiseStreamFloor: db.prepare(`UPDATE streams AS s SET seq_nr_floor = ${highestOf('s')} WHERE s.id = ?`),
     insertEvent: db.prepare(insertEvents(1)),
     insertEvents: db.prepare(insertEvents(ROWS_PER_INSERT)),
     addRecentIndex: db.prepare(addRecentIndexes(1)),
@@ -129,7 +129,7 @@ export function prepareJournalStatements(db: Database.Database): JournalStatemen
     manifestById: db.prepare<[number], string>('SELECT name FROM manifests WHERE id = ?').pluck(true),
     addEventTag: db.prepare('INSERT INTO event_tags (tag_id, ordering) VALUES (?, ?)'),
     readLastOrdering: db.prepare<[], number>(`SELECT ${lastOrdering}`).pluck(true),
-    raiseOrderingFloor: db.prepare(`UPDATE journal_state SET value = ${lastOrdering} WHERE name = 'last_ordering'`),
+    raiseOrderingFloor: db.prepare(`UPDATE journal_state SET value = ${lastOrdering} WHERE name = 'ordering_floor'`),
     readMergedUpto: db.prepare<[], number>("SELECT value FROM journal_state WHERE name = 'index_merged_upto'").pluck(true),
     writeMergedUpto: db.prepare("UPDATE journal_state SET value = ? WHERE name = 'index_merged_upto'"),
     mergeIndex: db.prepare(

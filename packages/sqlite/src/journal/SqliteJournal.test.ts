@@ -276,10 +276,35 @@ describe('SqliteJournal', () => {
     const { journal, path } = open();
     await journal.writeMessages([atomic('a', 1)]);
     const raw = rawConnection(path);
-    const before = raw.prepare("SELECT (SELECT highest_seq_nr FROM streams WHERE persistence_id = 'a') AS stream, (SELECT value FROM journal_state WHERE name = 'last_ordering') AS state").get();
+    const before = raw.prepare("SELECT (SELECT seq_nr_floor FROM streams WHERE persistence_id = 'a') AS stream, (SELECT value FROM journal_state WHERE name = 'ordering_floor') AS state").get();
     await journal.writeMessages([atomic('a', 2, 5)]);
-    expect(raw.prepare("SELECT (SELECT highest_seq_nr FROM streams WHERE persistence_id = 'a') AS stream, (SELECT value FROM journal_state WHERE name = 'last_ordering') AS state").get()).toEqual(before);
+    expect(raw.prepare("SELECT (SELECT seq_nr_floor FROM streams WHERE persistence_id = 'a') AS stream, (SELECT value FROM journal_state WHERE name = 'ordering_floor') AS state").get()).toEqual(before);
     expect(await journal.readHighestSequenceNr('a', 0)).toBe(5);
+  });
+
+  it('a schema-2 file keeps its highest sequence nrs and orderings as floors: no reuse after a delete', async () => {
+    const { journal: creator, path } = open();
+    await creator.readHighestSequenceNr('any', 0);
+    await creator.close();
+    const v2 = new Database(path);
+    cleanups.push(() => void v2.close());
+    // As @engram/sqlite schema 2 left it: exact values kept in the stream row and the state row.
+    v2.exec(`PRAGMA user_version = 2;
+      ALTER TABLE streams RENAME COLUMN seq_nr_floor TO highest_seq_nr;
+      UPDATE journal_state SET name = 'last_ordering', value = 7 WHERE name = 'ordering_floor';
+      INSERT INTO streams (persistence_id, highest_seq_nr) VALUES ('old', 9);`);
+    v2.close();
+    const journal = new SqliteJournal({ path });
+    cleanups.push(() => journal.close());
+    expect(await journal.readHighestSequenceNr('old', 0)).toBe(9);
+    expect((await journal.writeMessages([atomic('old', 9), atomic('old', 10), atomic('new', 1)])).map((r) => r?.name)).toEqual([
+      'SequenceConflict',
+      'SequenceConflict',
+      undefined,
+    ]);
+    const raw = rawConnection(path);
+    expect(raw.pragma('user_version', { simple: true })).toBe(3);
+    expect(raw.prepare('SELECT ordering FROM events').pluck().all()).toEqual([8]);
   });
 
   it('rejects calls after close with a SqliteStoreError; closing twice is harmless', async () => {
