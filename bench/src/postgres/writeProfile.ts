@@ -7,7 +7,7 @@
  *
  * Modes:
  * - `compare` (default): the store and the raw baselines, interleaved, `reps` runs each.
- * - `store`: the store alone, once (for `node --cpu-prof`).
+ * - `store`, `raw`: the store, or the raw 250-row INSERT, alone, once (for `node --cpu-prof`).
  * - `variants`: the store's statement with and without each part (stream row, writer runs,
  *   tags, the global order index...), sent by the raw driver, interleaved; `variants` (e.g.
  *   `3,5`) picks some by number.
@@ -389,6 +389,8 @@ type Part =
 interface Variant {
   readonly label: string;
   readonly parts: readonly Part[];
+  /** The variant this one is measured against (its number): the one before, unless given. */
+  readonly versus?: number;
 }
 
 const variants: readonly Variant[] = [
@@ -396,16 +398,16 @@ const variants: readonly Variant[] = [
   { label: '+ the (tx_id, ordering) index', parts: ['orderIndex'] },
   { label: '+ lock filter and ORDER BY n', parts: ['orderIndex', 'lock'] },
   { label: '+ stream row guard (SequenceConflict)', parts: ['orderIndex', 'lock', 'stream'] },
-  { label: '  the same guard as UPDATE, then upsert of the rest', parts: ['orderIndex', 'lock', 'stream', 'updateFirst'] },
   { label: '+ writer runs CTE (= the store statement)', parts: ['orderIndex', 'lock', 'stream', 'runs'] },
   { label: '  the same, every row starting a run', parts: ['orderIndex', 'lock', 'stream', 'runs', 'everyRowARun'] },
-  { label: '  the store statement, one tag per event', parts: ['orderIndex', 'lock', 'stream', 'runs', 'tags'] },
+  { label: '  the store statement, one tag per event', parts: ['orderIndex', 'lock', 'stream', 'runs', 'tags'], versus: 4 },
   { label: '    the same, DISTINCT only for rows of several tags', parts: ['orderIndex', 'lock', 'stream', 'runs', 'tags', 'distinctOfSeveral'] },
-  { label: '  the store statement, binary array parameters', parts: ['orderIndex', 'lock', 'stream', 'runs', 'binary'] },
+  { label: '  the store statement, binary array parameters', parts: ['orderIndex', 'lock', 'stream', 'runs', 'binary'], versus: 4 },
   {
     label: '    the same, journal and stream keyed COLLATE "C"',
     parts: ['orderIndex', 'lock', 'stream', 'runs', 'binary', 'byteOrderKeys'],
   },
+  { label: '  stream guard as UPDATE, then upsert of the rest', parts: ['orderIndex', 'lock', 'stream', 'updateFirst'], versus: 3 },
 ];
 
 /** One variant through the raw driver on a freshly migrated store schema (triggers included). */
@@ -443,11 +445,15 @@ async function variant(v: Variant): Promise<Figures> {
   }
 }
 
-/** Median of each run's figures, the runs interleaved so that load changes hit all alike. */
+/**
+ * Each run's figures, `reps` times, interleaved so that load changes hit all alike: every other
+ * round goes backwards, so no run always comes first or right after another.
+ */
 async function interleaved(runs: readonly (() => Promise<Figures>)[]): Promise<Figures[][]> {
   const samples: Figures[][] = runs.map(() => []);
   for (let rep = 0; rep < reps; rep++) {
-    for (let i = 0; i < runs.length; i++) {
+    for (let k = 0; k < runs.length; k++) {
+      const i = rep % 2 === 0 ? k : runs.length - 1 - k;
       samples[i]!.push(await runs[i]!());
       await dropSchemas(admin, schemas.splice(0));
     }
@@ -482,19 +488,23 @@ if (payloadOf('a|1', 7) !== payloadFor('a|1', 7)) throw new Error('payloadOf no 
 try {
   if (mode === 'store') {
     console.log(line('PostgresJournal.writeMessages', [await store()]));
+  } else if (mode === 'raw') {
+    console.log(line(`raw INSERT ... VALUES, ${perCall} rows/statement`, [await rawValues(perCall)]));
   } else if (mode === 'variants') {
     header();
     // An optional list of variant numbers (from 0) runs only those.
-    const chosen = process.argv[5] === undefined ? variants : process.argv[5].split(',').map((i) => variants[Number(i)]!);
-    const results = await interleaved(chosen.map((v) => () => variant(v)));
-    chosen.forEach((v, i) => console.log(line(v.label, results[i]!)));
+    const chosen = process.argv[5] === undefined ? variants.map((_, i) => i) : process.argv[5].split(',').map(Number);
+    const results = await interleaved(chosen.map((i) => () => variant(variants[i]!)));
+    chosen.forEach((v, i) => console.log(line(`${v}. ${variants[v]!.label}`, results[i]!)));
     // Each part's cost: the median over the runs of a variant's backend CPU minus that of the
-    // variant before it in the same round of runs, which the load of that moment hit alike.
-    console.log('Server CPU per row each variant adds to the one before (median of the paired differences):');
+    // variant it is measured against, in the same round of runs (which the load of that moment hit alike).
+    console.log('Server CPU per row of each variant against the one it names (median of the paired differences):');
     chosen.forEach((v, i) => {
-      if (i === 0) return;
-      const differences = results[i]!.map((f, rep) => f.backends - results[i - 1]![rep]!.backends);
-      console.log(`  ${v.label.trim().padEnd(52)} ${median(differences).toFixed(2).padStart(6)} µs (${differences.map((d) => d.toFixed(1)).join(', ')})`);
+      const versus = chosen.indexOf(variants[v]!.versus ?? v - 1);
+      if (versus < 0) return;
+      const differences = results[i]!.map((f, rep) => f.backends - results[versus]![rep]!.backends);
+      const label = `${v}. ${variants[v]!.label.trim()} (vs ${chosen[versus]})`;
+      console.log(`  ${label.padEnd(62)} ${median(differences).toFixed(2).padStart(6)} µs (${differences.map((d) => d.toFixed(1)).join(', ')})`);
     });
   } else {
     header();
