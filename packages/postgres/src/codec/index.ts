@@ -1,4 +1,4 @@
 export { ArrayParameter, elementType, type ElementType } from './ArrayParameter.js';
 export { EventColumns } from './EventColumns.js';
 export { decodePayload, encodePayload, payloadBytes, payloadKind, type EncodedPayload, type PayloadKind } from './payload.js';
-export { isWellFormedText, keyProblem, maxKeyBytes, textArrayLiteral, textArrayParameter, textProblem } from './text.js';
+export { isWellFormedText, keyProblem, maxKeyBytes, textArrayLiteral, textProblem } from './text.js';

@@ -19,29 +19,6 @@ export function isWellFormedText(value: string): boolean {
   return (value as MaybeWellFormed).isWellFormed?.() ?? !loneSurrogate.test(value);
 }
 
-const controlCharacter = /[\u0000-\u001f]/;
-
-/**
- * A text[] parameter as PostgreSQL's array literal (`{"a",NULL,"b"}`), or, when some value holds a
- * control character, `values` itself for the driver to quote.
- *
- * Inside a quoted array element PostgreSQL reads a backslash as "take the next character as is",
- * so `"` and `\` need one before them: that is exactly how JSON writes strings, and JSON's `null`
- * is a NULL element (unquoted, any case). Only control characters differ (JSON writes `\n` and
- * `\u0001`, which PostgreSQL would read as `n` and `u0001`); those values go the driver's way.
- * (Lone surrogates, which JSON also escapes, are refused before: see `textProblem`.)
- * It costs one JSON.stringify and one string of garbage per array instead of the driver's
- * per-element escaping (figures in bench/README.md).
- */
-export function textArrayParameter(values: readonly (string | null)[]): string | readonly (string | null)[] {
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (value != null && controlCharacter.test(value)) return values;
-  }
-  const json = JSON.stringify(values);
-  return `{${json.slice(1, -1)}}`;
-}
-
 /** A PostgreSQL array literal (`{"a","b"}`) for a text[] value passed inside another array. */
 export function textArrayLiteral(values: readonly string[]): string {
   let literal = '{';
