@@ -85,15 +85,16 @@ export async function replayForRecovery(
 }
 
 /**
- * The rows of one statement, taken from the driver's 'row' events as they are parsed, not from
- * the result it would build: measured on a mass recovery, the driver's own accumulation made
- * the heap grow several times as much and cost more CPU in the collector.
+ * One statement's rows, taken from the driver's 'row' events so that the driver keeps none of its
+ * own: measured on a mass recovery, reading the driver's result instead (awaiting its promise
+ * always, through its callback now and then) made the heap grow several times as much, and the
+ * collector work accordingly.
  */
-function pageOf(client: PoolClient, config: QueryArrayConfig): Promise<FirstPageRow[]> {
+function pageOf(client: PoolClient, config: QueryArrayConfig): Promise<readonly FirstPageRow[]> {
   return new Promise((resolve, reject) => {
     const rows: FirstPageRow[] = [];
     const query = new pg.Query(config);
-    // Listening to 'row' also tells the driver not to keep the rows itself.
+    // A 'row' listener is what tells the driver not to collect the rows itself.
     query.on('row', (row: FirstPageRow) => {
       rows.push(row);
     });
