@@ -22,6 +22,9 @@ export class EventColumns {
   #meta: MetadataColumns | undefined;
   /** Some row has tags: the statement that also fills the tag table is needed. */
   tagged = false;
+  /** The tags of the last tagged row and their literal: consecutive events mostly carry the same tags. */
+  #lastTags: readonly string[] = [];
+  #lastTagsLiteral = '{}';
 
   /** `capacity`: the rows there will be, at most. */
   constructor(private readonly capacity: number) {
@@ -50,7 +53,11 @@ export class EventColumns {
     if (event.tags.length === 0) {
       this.#tags.null();
     } else {
-      this.#tags.text(textArrayLiteral(event.tags));
+      if (!sameStrings(event.tags, this.#lastTags)) {
+        this.#lastTagsLiteral = textArrayLiteral(event.tags);
+        this.#lastTags = event.tags;
+      }
+      this.#tags.text(this.#lastTagsLiteral);
       this.tagged = true;
     }
     const meta = event.metadata;
@@ -135,3 +142,8 @@ function addPayload(payload: string | Uint8Array, texts: ArrayParameter, bytes: 
   }
 }
 
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -44,7 +44,7 @@ describe.skipIf(!db.available)('PostgresJournal group commit', () => {
     const odd = `Line\nbreak\ttab\u0001|${++counter}`;
     const writes: AtomicWrite[] = [
       { persistenceId: odd, events: [event(odd, 1, { payload: 'ctl \u0002 \n', tags: ['tab\there', 'nl\n'], timestamp: -5 })] },
-      { persistenceId: plain as string, events: [event(plain as string, 1, { payload: `ü€😀 ${'x'.repeat(20_000)}`, writerUuid: 'w-1' })] },
+      { persistenceId: plain as string, events: [event(plain as string, 1, { payload: `ü€😀 ${'x'.repeat(20_000)}`, writerUuid: 'w-1', tags: ['a'] })] },
       {
         persistenceId: plain as string,
         events: [event(plain as string, 2, { writerUuid: 'w-2' }), event(plain as string, 3, { writerUuid: 'w-2', manifest: 'Other\u0003' })],
