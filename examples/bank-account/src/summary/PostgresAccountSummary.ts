@@ -24,7 +24,7 @@ export class PostgresAccountSummary implements ReadModel<PoolClient>, AccountSum
   /** @param schema an identifier (the app's configuration checks it) */
   constructor(
     private readonly pool: Pool,
-    schema: string,
+    private readonly schema: string,
   ) {
     this.table = `"${schema}".bank_account_summary`;
   }
@@ -39,8 +39,18 @@ export class PostgresAccountSummary implements ReadModel<PoolClient>, AccountSum
         balance    bigint NOT NULL,
         operations integer NOT NULL,
         opened_at  timestamptz NOT NULL,
-        updated_at timestamptz NOT NULL
+        updated_at timestamptz NOT NULL,
+        last_sequence_nr bigint NOT NULL DEFAULT 0
       )`);
+    // Tables made before the column existed: their accounts had no gaps then.
+    const added = await client.query(
+      `SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'bank_account_summary' AND column_name = 'last_sequence_nr'`,
+      [this.schema],
+    );
+    if (added.rowCount === 0) {
+      await client.query(`ALTER TABLE ${this.table} ADD COLUMN last_sequence_nr bigint NOT NULL DEFAULT 0`);
+      await client.query(`UPDATE ${this.table} SET last_sequence_nr = operations + 1`);
+    }
   }
 
   async apply(envelopes: readonly EventEnvelope<unknown>[], client: PoolClient): Promise<void> {
@@ -49,24 +59,23 @@ export class PostgresAccountSummary implements ReadModel<PoolClient>, AccountSum
       if (change === undefined) continue;
       if (change.type === 'opened') {
         const opened = await client.query({
-          text: `INSERT INTO ${this.table} (id, owner, balance, operations, opened_at, updated_at) VALUES ($1, $2, 0, 0, $3, $3) ON CONFLICT (id) DO NOTHING`,
-          values: [change.id, change.owner, new Date(change.at)],
+          text: `INSERT INTO ${this.table} (id, owner, balance, operations, opened_at, updated_at, last_sequence_nr) VALUES ($1, $2, 0, 0, $3, $3, $4) ON CONFLICT (id) DO NOTHING`,
+          values: [change.id, change.owner, new Date(change.at), change.sequenceNr],
         });
         if (opened.rowCount === 0) throw new ReadModelOutOfStep(envelopeId(envelope), `account ${change.id} is opened again`);
         continue;
       }
       const operated = await client.query({
-        text: `UPDATE ${this.table} SET balance = balance + $1, operations = operations + 1, updated_at = $2 WHERE id = $3 AND operations = $4`,
-        values: [change.delta, new Date(change.at), change.id, change.operationNr - 1],
+        text: `UPDATE ${this.table} SET balance = balance + $1, operations = operations + 1, updated_at = $2, last_sequence_nr = $4
+          WHERE id = $3 AND last_sequence_nr < $4`,
+        values: [change.delta, new Date(change.at), change.id, change.sequenceNr],
       });
       if (operated.rowCount === 0) {
-        const found = await client.query<{ operations: number }>(`SELECT operations FROM ${this.table} WHERE id = $1`, [change.id]);
-        const operations = found.rows[0]?.operations;
+        const found = await client.query<{ last: string }>(`SELECT last_sequence_nr::text AS last FROM ${this.table} WHERE id = $1`, [change.id]);
+        const last = found.rows[0]?.last;
         throw new ReadModelOutOfStep(
           envelopeId(envelope),
-          operations === undefined
-            ? `account ${change.id} was never opened`
-            : `it is operation ${change.operationNr} of account ${change.id}, which has ${operations} applied`,
+          last === undefined ? `account ${change.id} was never opened` : `account ${change.id} has applied its events up to ${last} already`,
         );
       }
     }

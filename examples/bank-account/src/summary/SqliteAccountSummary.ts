@@ -13,8 +13,15 @@ const schema = `
     balance    INTEGER NOT NULL,
     operations INTEGER NOT NULL,
     opened_at  INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    last_sequence_nr INTEGER NOT NULL DEFAULT 0
   ) STRICT, WITHOUT ROWID;
+`;
+
+/** Tables made before `last_sequence_nr` existed: their accounts had no gaps then, so it is operations + 1. */
+const addLastSequenceNr = `
+  ALTER TABLE bank_account_summary ADD COLUMN last_sequence_nr INTEGER NOT NULL DEFAULT 0;
+  UPDATE bank_account_summary SET last_sequence_nr = operations + 1;
 `;
 
 interface Row {
@@ -26,9 +33,9 @@ interface Row {
 }
 
 interface WriteStatements {
-  readonly open: Statement<[string, string | null, number, number]>;
-  readonly operate: Statement<[number, number, string, number]>;
-  readonly find: Statement<[string], Pick<Row, 'operations'>>;
+  readonly open: Statement<[string, string | null, number, number, number]>;
+  readonly operate: Statement<[number, number, number, string, number]>;
+  readonly find: Statement<[string], { readonly last_sequence_nr: number }>;
 }
 
 /**
@@ -46,6 +53,8 @@ export class SqliteAccountSummary implements ReadModel<Database>, AccountSummary
   /** Creates the table when missing. */
   migrate(db: Database): void {
     db.exec(schema);
+    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(bank_account_summary)').all();
+    if (!columns.some((c) => c.name === 'last_sequence_nr')) db.exec(addLastSequenceNr);
   }
 
   apply(envelopes: readonly EventEnvelope<unknown>[], db: Database): void {
@@ -54,18 +63,18 @@ export class SqliteAccountSummary implements ReadModel<Database>, AccountSummary
       const change = summaryChangeOf(envelope);
       if (change === undefined) continue;
       if (change.type === 'opened') {
-        if (statements.open.run(change.id, change.owner, change.at, change.at).changes === 0) {
+        if (statements.open.run(change.id, change.owner, change.at, change.at, change.sequenceNr).changes === 0) {
           throw new ReadModelOutOfStep(envelopeId(envelope), `account ${change.id} is opened again`);
         }
         continue;
       }
-      if (statements.operate.run(change.delta, change.at, change.id, change.operationNr - 1).changes === 0) {
+      if (statements.operate.run(change.delta, change.at, change.sequenceNr, change.id, change.sequenceNr).changes === 0) {
         const found = statements.find.get(change.id);
         throw new ReadModelOutOfStep(
           envelopeId(envelope),
           found === undefined
             ? `account ${change.id} was never opened`
-            : `it is operation ${change.operationNr} of account ${change.id}, which has ${found.operations} applied`,
+            : `account ${change.id} has applied its events up to ${found.last_sequence_nr} already`,
         );
       }
     }
@@ -89,12 +98,12 @@ export class SqliteAccountSummary implements ReadModel<Database>, AccountSummary
     if (statements === undefined) {
       statements = {
         open: db.prepare(
-          'INSERT INTO bank_account_summary (id, owner, balance, operations, opened_at, updated_at) VALUES (?, ?, 0, 0, ?, ?) ON CONFLICT (id) DO NOTHING',
+          'INSERT INTO bank_account_summary (id, owner, balance, operations, opened_at, updated_at, last_sequence_nr) VALUES (?, ?, 0, 0, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
         ),
         operate: db.prepare(
-          'UPDATE bank_account_summary SET balance = balance + ?, operations = operations + 1, updated_at = ? WHERE id = ? AND operations = ?',
+          'UPDATE bank_account_summary SET balance = balance + ?, operations = operations + 1, updated_at = ?, last_sequence_nr = ? WHERE id = ? AND last_sequence_nr < ?',
         ),
-        find: db.prepare('SELECT operations FROM bank_account_summary WHERE id = ?'),
+        find: db.prepare('SELECT last_sequence_nr FROM bank_account_summary WHERE id = ?'),
       };
       this.writes.set(db, statements);
     }

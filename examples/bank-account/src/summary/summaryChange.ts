@@ -4,12 +4,15 @@ import { UnexpectedEvent } from './errors.js';
 
 /** What one event changes in the account summary. */
 export type SummaryChange =
-  | { readonly type: 'opened'; readonly id: string; readonly owner: string | null; readonly at: number }
+  | { readonly type: 'opened'; readonly id: string; readonly owner: string | null; readonly sequenceNr: number; readonly at: number }
   | {
       readonly type: 'operation';
       readonly id: string;
-      /** The account's operation count once this one is applied (its sequence nr minus the opening). */
-      readonly operationNr: number;
+      /**
+       * The event's sequence nr in the account's journal: above every one applied before. Not one
+       * more than the last: a write the store rejected leaves its numbers unused.
+       */
+      readonly sequenceNr: number;
       /** Cents added to the balance (negative for a withdrawal). */
       readonly delta: number;
       readonly at: number;
@@ -28,7 +31,7 @@ export function summaryChangeOf(envelope: EventEnvelope<unknown>): SummaryChange
   if (type === 'AccountOpened') {
     const owner = event!['owner'];
     if (owner !== null && typeof owner !== 'string') throw UnexpectedEvent.of(envelope, 'AccountOpened with an owner that is not a string or null');
-    return { type: 'opened', id, owner, at: timeOf(envelope, event!) };
+    return { type: 'opened', id, owner, sequenceNr: envelope.sequenceNr, at: timeOf(envelope, event!) };
   }
   if (type !== 'Deposited' && type !== 'Withdrawn') throw UnexpectedEvent.of(envelope, `an account has no event type ${describeType(event)}`);
   const amount = event!['amount'];
@@ -38,7 +41,7 @@ export function summaryChangeOf(envelope: EventEnvelope<unknown>): SummaryChange
   return {
     type: 'operation',
     id,
-    operationNr: envelope.sequenceNr - 1,
+    sequenceNr: envelope.sequenceNr,
     delta: type === 'Deposited' ? amount : -amount,
     at: timeOf(envelope, event!),
   };
