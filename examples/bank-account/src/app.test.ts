@@ -193,6 +193,12 @@ describe('passivation on the real clock', () => {
     await eventually('the accounts to be passivated', async () => ((await t.app.accounts.stats()).live === 0 ? true : undefined));
 
     // Streams with pauses around the idle time: commands keep landing while actors passivate.
+    // Halfway, every stream waits for all the others and then pauses well past the idle time, so
+    // each account passivates mid-stream at least once whatever the machine's speed.
+    const streams = ids.length * 2;
+    let halfway = 0;
+    let allHalfway!: () => void;
+    const allAtHalfway = new Promise<void>((resolve) => (allHalfway = resolve));
     const stream = async (id: string, stream: number): Promise<number> => {
       let sum = 0;
       for (let i = 1; i <= 40; i++) {
@@ -200,7 +206,13 @@ describe('passivation on the real clock', () => {
         const reply = await t.call('POST', `/accounts/${id}/deposits`, { amount });
         expect(reply.status, JSON.stringify(reply.body)).toBe(200);
         sum += amount;
-        if (i % 4 === 0) await new Promise((resolve) => setTimeout(resolve, 15 + ((i * 7 + stream) % 15)));
+        if (i === 20) {
+          if (++halfway === streams) allHalfway();
+          await allAtHalfway;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        } else if (i % 4 === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 15 + ((i * 7 + stream) % 15)));
+        }
       }
       return sum;
     };
