@@ -54,7 +54,10 @@ describe('group commit: when the writes of a drain go to the journal', () => {
     await Promise.all(refs.map((ref) => deposit(ref, 1)));
     calls.length = 0;
     await Promise.all(refs.map((ref) => deposit(ref, 2)));
-    expect(calls).toEqual([300]);
+    // One drain runs all 300, unless the machine is so slow that it yields after its 10 ms slice:
+    // each slice's writes then go together.
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(300);
+    expect(calls.length).toBeLessThanOrEqual(3);
   });
 
   it('a persist-reply-persist loop on a journal that answers without I/O still lets the event loop turn (real clock)', async () => {
