@@ -16,8 +16,15 @@ export class AskLane {
   live = 0;
   timer: Cancellable | undefined;
 
-  constructor(readonly timeoutMs: number) {}
+  constructor(
+    readonly timeoutMs: number,
+    /** Runs the lane's due asks (one function per lane, not one per arming). */
+    readonly fire: () => void,
+  ) {}
 }
+
+/** Lanes with no ask in flight kept for reuse; beyond this many they are dropped. */
+const idleLanesKept = 32;
 
 /**
  * The timeouts of a system's asks. Asks with the same timeout share a lane: a FIFO of the asks
@@ -34,7 +41,8 @@ export class AskTimeouts {
   add(ask: TimedAsk, timeoutMs: number): AskLane {
     let lane = this.lanes.get(timeoutMs);
     if (lane === undefined) {
-      lane = new AskLane(timeoutMs);
+      const created: AskLane = new AskLane(timeoutMs, () => this.fire(created));
+      lane = created;
       this.lanes.set(timeoutMs, lane);
     }
     ask.dueAt = this.now() + timeoutMs;
@@ -47,11 +55,12 @@ export class AskTimeouts {
   /** An ask of `lane` settled (replied, failed or timed out). */
   settled(lane: AskLane): void {
     if (--lane.live === 0) {
-      // Nothing left to time out: no task keeps the process alive, nothing settled is kept.
+      // Nothing left to time out: no task keeps the process alive, nothing settled is kept. The
+      // lane stays for the next ask (one after another is the common case).
       lane.timer?.cancel();
       lane.timer = undefined;
-      lane.asks.drain();
-      if (this.lanes.get(lane.timeoutMs) === lane) this.lanes.delete(lane.timeoutMs);
+      lane.asks.clear();
+      if (this.lanes.size > idleLanesKept && this.lanes.get(lane.timeoutMs) === lane) this.lanes.delete(lane.timeoutMs);
       return;
     }
     // Settled asks leave from the front, so the lane holds about the asks in flight.
@@ -63,7 +72,7 @@ export class AskTimeouts {
   }
 
   private arm(lane: AskLane, inMs: number): void {
-    lane.timer = this.scheduler.schedule(Math.max(0, Math.ceil(inMs)), () => this.fire(lane));
+    lane.timer = this.scheduler.schedule(Math.max(0, Math.ceil(inMs)), lane.fire);
   }
 
   private fire(lane: AskLane): void {

@@ -41,6 +41,14 @@ export class RingQueue<T> {
     return this.head === this.tail ? undefined : this.buffer[this.head];
   }
 
+  /** Removes everything. */
+  clear(): void {
+    while (this.head !== this.tail) {
+      this.buffer[this.head] = undefined;
+      this.head = (this.head + 1) & this.mask;
+    }
+  }
+
   /** Removes and returns everything, oldest first. */
   drain(): T[] {
     const items: T[] = [];
