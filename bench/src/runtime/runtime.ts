@@ -138,10 +138,15 @@ async function askQueueWithTimeout(n: number): Promise<number> {
   const queue = new AsyncQueue<(value: number) => void>();
   let value = 0;
   queue.consume((reply) => reply(++value));
+  return asksWithTimeout(n, (reply) => queue.push(reply));
+}
+
+/** `n` requests one after another, each with a timeout armed and cleared, as a real ask does. */
+async function asksWithTimeout(n: number, push: (reply: (value: number) => void) => void): Promise<number> {
   for (let i = 0; i < n; i++) {
     await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('timeout')), 5000);
-      queue.push((v) => {
+      push((v) => {
         clearTimeout(timer);
         resolve(v);
       });
@@ -160,16 +165,7 @@ async function askDrain(n: number): Promise<number> {
 async function askDrainWithTimeout(n: number): Promise<number> {
   let value = 0;
   const queue = new DrainQueue<(value: number) => void>((reply) => reply(++value));
-  for (let i = 0; i < n; i++) {
-    await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timeout')), 5000);
-      queue.push((v) => {
-        clearTimeout(timer);
-        resolve(v);
-      });
-    });
-  }
-  return n;
+  return asksWithTimeout(n, (reply) => queue.push(reply));
 }
 
 async function manyActors(actors: number, perActor: number): Promise<number> {
