@@ -20,6 +20,13 @@ export interface JournalStatements {
   readonly insert: NamedStatement;
   /** The same, also writing the events' tags to the tag table. */
   readonly insertTagged: NamedStatement;
+  /**
+   * The same for a batch of one event, its 13 columns as scalar parameters in the order of the
+   * arrays: a lone writer's call, the usual one on a quiet service, skips unnesting 13 arrays,
+   * grouping and sorting (measured: about a quarter of the statement's time for one row).
+   */
+  readonly insertOne: NamedStatement;
+  readonly insertOneTagged: NamedStatement;
   /** Rows as `ReplayRow`s; `$5` lists the event type ids the reader knows. */
   readonly replay: string;
   readonly highestSequenceNr: NamedStatement;
@@ -97,6 +104,7 @@ export function journalStatements(t: Tables): JournalStatements {
         WHERE i.tags IS NOT NULL
       )
       ${refused}`),
+    ...oneRowStatements(t),
     replay: replayQuery(t),
     highestSequenceNr: named(`SELECT highest_sequence_nr FROM ${t.streams} WHERE persistence_id = $1`),
     /*
@@ -115,6 +123,44 @@ export function journalStatements(t: Tables): JournalStatements {
       WHERE r.persistence_id = $1 AND r.first_sequence_nr < (
         SELECT max(c.first_sequence_nr) FROM ${t.writerRuns} c
         WHERE c.persistence_id = $1 AND c.first_sequence_nr <= $2::bigint + 1)`,
+  };
+}
+
+/**
+ * `insertOne` and `insertOneTagged`: the journal's write of one event, with the guarantees of the
+ * batch statement. The lock is taken first (the stream row's INSERT reads from `lock`); the
+ * stream row is advanced only where the highest is below the event's sequence nr, and the event,
+ * its writer run and its tags are inserted only when it was (they read from `advanced`).
+ */
+function oneRowStatements(t: Tables): Pick<JournalStatements, 'insertOne' | 'insertOneTagged'> {
+  const advance = `lock AS (SELECT 1 WHERE ${journalLockFilter(t)}),
+    advanced AS (
+      INSERT INTO ${t.streams} AS s (persistence_id, highest_sequence_nr, last_write_from)
+      SELECT $1::text, $2::bigint, $2::bigint FROM lock
+      ON CONFLICT (persistence_id) DO UPDATE
+        SET highest_sequence_nr = EXCLUDED.highest_sequence_nr, last_write_from = EXCLUDED.last_write_from
+        WHERE s.highest_sequence_nr < EXCLUDED.last_write_from
+      RETURNING persistence_id
+    ),
+    runs AS (
+      INSERT INTO ${t.writerRuns} (persistence_id, first_sequence_nr, writer_uuid)
+      SELECT $1::text, $2::bigint, $3::text FROM advanced WHERE $3::text IS NOT NULL
+    )`;
+  const insert = `INSERT INTO ${t.journal} (${columns})
+    SELECT $1::text, $2::bigint, $3::text, $4::bigint, $5::integer, $6::text, $7::bytea, $8::text[],
+      $9::integer, $10::text, $11::smallint, $12::text, $13::bytea
+    FROM advanced`;
+  const refused = `SELECT $1::text WHERE NOT EXISTS (SELECT 1 FROM advanced)`;
+  return {
+    insertOne: named(`WITH ${advance}, inserted AS (${insert}) ${refused}`),
+    insertOneTagged: named(`WITH ${advance},
+      inserted AS (${insert} RETURNING tx_id, ordering),
+      tagged AS (
+        INSERT INTO ${t.tags} (tag, tx_id, ordering, persistence_id, sequence_nr)
+        SELECT DISTINCT tag, i.tx_id, i.ordering, $1::text, $2::bigint
+        FROM inserted i CROSS JOIN unnest($8::text[]) AS tagged(tag)
+      )
+      ${refused}`),
   };
 }
 

@@ -1,6 +1,6 @@
 import { SequenceConflict, type AtomicWrite, type PersistentRepr } from '@engram/core/spi';
 import type { PoolClient } from 'pg';
-import { EventColumns, payloadKind, type PayloadKind } from '../codec/index.js';
+import { EventColumns, eventRow, payloadKind, type PayloadKind } from '../codec/index.js';
 import { inTransaction, typeParsers, type StoreContext } from '../database/index.js';
 import type { EventTypes } from './EventTypes.js';
 import type { JournalStatements } from './journalStatements.js';
@@ -225,6 +225,7 @@ async function sendRows(
   const { writes, typeIds } = batch;
   let rows = 0;
   for (let w = chunk.from; w < chunk.to; w++) rows += (writes[w] as AtomicWrite).events.length;
+  if (rows === 1) return sendRow(client, statements, batch, chunk, refused, runs);
   const columns = new EventColumns(rows);
   let event = chunk.firstEvent;
   for (let w = chunk.from; w < chunk.to; w++) {
@@ -248,6 +249,35 @@ async function sendRows(
     name: statement.name,
     text: statement.text,
     values: columns.values(),
+    rowMode: 'array',
+    types: typeParsers,
+  });
+  return result.rows.map(([pid]) => pid);
+}
+
+/** `sendRows` for a chunk of one event: the one-row statement, with scalar parameters. */
+async function sendRow(
+  client: PoolClient,
+  statements: JournalStatements,
+  batch: Batch,
+  chunk: Chunk,
+  refused: ReadonlyMap<string, number>,
+  runs: RunRecorder,
+): Promise<readonly string[]> {
+  let write: AtomicWrite | undefined;
+  for (let w = chunk.from; w < chunk.to && write === undefined; w++) {
+    const candidate = batch.writes[w] as AtomicWrite;
+    if (candidate.events.length > 0) write = candidate;
+  }
+  const event = write?.events[0];
+  if (write === undefined || event === undefined || (refused.size > 0 && refused.has(write.persistenceId))) return [];
+  const values = eventRow(event, runs.writerOf(event), batch.typeIds[chunk.firstEvent] as number);
+  runs.wrote(event);
+  const statement = event.tags.length > 0 ? statements.insertOneTagged : statements.insertOne;
+  const result = await client.query<[string]>({
+    name: statement.name,
+    text: statement.text,
+    values,
     rowMode: 'array',
     types: typeParsers,
   });
