@@ -153,6 +153,29 @@ describe('SqliteJournal', () => {
     expect(await journal.readHighestSequenceNr('other', 0)).toBe(1);
   });
 
+  it('with shared writers, a journal that wrote an id before still sees what another wrote since', async () => {
+    const { journal, path } = open({ writers: 'shared' });
+    const second = new SqliteJournal({ path, writers: 'shared' });
+    cleanups.push(() => second.close());
+    expect(await journal.writeMessages([atomic('turns', 1, 1, { writerUuid: 'first' })])).toEqual([undefined]);
+    expect(await second.writeMessages([atomic('turns', 2, 2, { writerUuid: 'second' })])).toEqual([undefined]);
+    const [stale] = await journal.writeMessages([atomic('turns', 2, 2, { writerUuid: 'first' })]);
+    expect(stale?.name).toBe('SequenceConflict');
+    const events = await replayAll(second, 'turns');
+    expect(events.map((r) => [r.sequenceNr, r.writerUuid])).toEqual([[1, 'first'], [2, 'second']]);
+  });
+
+  it('as the single writer, refuses in later calls the sequence nrs it wrote or deleted', async () => {
+    const { journal } = open();
+    expect(await journal.writeMessages([atomic('own', 1, 3)])).toEqual([undefined]);
+    expect((await journal.writeMessages([atomic('own', 3)]))[0]?.name).toBe('SequenceConflict');
+    await journal.deleteMessagesTo('own', 3);
+    expect((await journal.writeMessages([atomic('own', 2, 3)]))[0]?.name).toBe('SequenceConflict');
+    expect(await journal.writeMessages([atomic('own', 4)])).toEqual([undefined]);
+    expect((await replayAll(journal, 'own')).map((r) => r.sequenceNr)).toEqual([4]);
+    expect(await journal.readHighestSequenceNr('own', 0)).toBe(4);
+  });
+
   it('stores a call of 1,000 AtomicWrites from 1,000 persistenceIds in one transaction', async () => {
     const { journal, path } = open({ writers: 'shared' });
     const blocker = rawConnection(path);

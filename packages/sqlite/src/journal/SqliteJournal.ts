@@ -78,10 +78,17 @@ export class SqliteJournal implements Journal {
   readonly #names: NameLookup;
   #db: Database.Database | undefined;
   readonly #sql: JournalStatements;
-  readonly #writeTransaction: (writes: readonly AtomicWrite[], results: (Error | undefined)[]) => void;
+  readonly #writeTransaction: (writes: readonly AtomicWrite[], results: (Error | undefined)[]) => ReadonlyMap<number, number>;
   readonly #deleteChunk: (streamId: number, to: number) => number;
   #reader: SqliteJournalReader | undefined;
   readonly #lock: WriterLock | undefined;
+  /**
+   * The highest sequence nr of streams this journal wrote, as committed; only when it is the
+   * file's one writer (`writers: 'single'`, or an in-memory file), since then nothing else can
+   * change it. A delete leaves the highest as it was (the floor keeps it). Saves a query per
+   * stream and call.
+   */
+  readonly #committedHighest: Map<number, number> | undefined;
 
   constructor(options: SqliteJournalOptions) {
     const connection = resolveConnectionOptions(options, { cacheSizeMiB: 64, mmapSizeMiB: 0 });
@@ -109,6 +116,7 @@ export class SqliteJournal implements Journal {
     }
     this.#db = db;
     this.#lock = lock;
+    this.#committedHighest = sharing === 'single' || this.path === ':memory:' ? new Map() : undefined;
     // IMMEDIATE: take the write lock before reading the ordering counter and the streams' highest
     // sequence nrs, so no other process can commit in between.
     this.#writeTransaction = db.transaction((writes: readonly AtomicWrite[], results: (Error | undefined)[]) =>
@@ -138,8 +146,9 @@ export class SqliteJournal implements Journal {
     const results = writes.map((write) => validateWrite(write, this.#maxPayloadBytes));
     if (results.every((result, i) => result !== undefined || writes[i]!.events.length === 0)) return results;
     try {
-      this.#writeTransaction(writes, results);
+      const written = this.#writeTransaction(writes, results);
       for (const ids of [this.#streamIds, this.#tagIds, this.#writerIds, this.#manifestIds]) ids.commit();
+      this.#rememberHighest(written);
     } catch (error) {
       for (const ids of [this.#streamIds, this.#tagIds, this.#writerIds, this.#manifestIds]) ids.rollback();
       throw this.#writeFailure(writes, error);
@@ -228,7 +237,16 @@ export class SqliteJournal implements Journal {
     }
   }
 
-  #storeAll(writes: readonly AtomicWrite[], results: (Error | undefined)[]): void {
+  /** After a commit: the highest sequence nr of each stream `written`, up to ID_CACHE_ENTRIES streams. */
+  #rememberHighest(written: ReadonlyMap<number, number>): void {
+    const cache = this.#committedHighest;
+    if (cache === undefined) return;
+    if (cache.size + written.size > ID_CACHE_ENTRIES) cache.clear();
+    for (const [streamId, highest] of written) cache.set(streamId, highest);
+  }
+
+  /** The streams written, each with its highest sequence nr once the transaction commits. */
+  #storeAll(writes: readonly AtomicWrite[], results: (Error | undefined)[]): ReadonlyMap<number, number> {
     const sql = this.#sql;
     const firstOrdering = sql.readLastOrdering.get()! + 1;
     let ordering = firstOrdering;
@@ -252,7 +270,7 @@ export class SqliteJournal implements Journal {
         continue;
       }
       const streamId = this.#streamIdFor(pid);
-      const highest = written.get(streamId) ?? sql.highestOfStream.get(streamId) ?? 0;
+      const highest = written.get(streamId) ?? this.#committedHighest?.get(streamId) ?? sql.highestOfStream.get(streamId) ?? 0;
       if (first.sequenceNr <= highest) {
         results[i] = new SequenceConflict(pid, first.sequenceNr);
         refused.set(pid, first.sequenceNr);
@@ -280,12 +298,13 @@ export class SqliteJournal implements Journal {
       sql.addRecentIndex.run(indexRows.slice(row * INDEX_PARAMS, (row + 1) * INDEX_PARAMS));
     }
     const lastOrdering = ordering - 1;
-    if (lastOrdering < firstOrdering) return;
+    if (lastOrdering < firstOrdering) return written;
     if (lastOrdering - sql.readMergedUpto.get()! >= this.#indexMergeEvery) {
       sql.mergeIndex.run();
       sql.clearRecentIndex.run();
       sql.writeMergedUpto.run(lastOrdering);
     }
+    return written;
   }
 
   #deleteOldest(streamId: number, to: number): number {
