@@ -5,7 +5,8 @@ import { textArrayLiteral } from './text.js';
 /**
  * The 13 parameters of the journal's one-event statement (`insertOne` in
  * journal/journalStatements.ts): the same columns, in the same order, as `EventColumns` builds
- * for a batch, each as a scalar. Tags go as one array literal, null when there are none.
+ * for a batch, each as a scalar (bytes as the driver's binary parameters). Tags go as one array
+ * literal, null when there are none.
  */
 export function eventRow(event: PersistentRepr, writer: string | null, typeId: number): unknown[] {
   const payload = encodePayload(event.payload);
@@ -18,12 +19,13 @@ export function eventRow(event: PersistentRepr, writer: string | null, typeId: n
     event.timestamp,
     typeId,
     payload.text,
-    payload.bytes === null ? null : Buffer.from(payload.bytes.buffer, payload.bytes.byteOffset, payload.bytes.byteLength),
+    payload.bytes,
     event.tags.length === 0 ? null : textArrayLiteral(event.tags),
     meta?.serializerId ?? null,
     meta?.manifest ?? null,
     metaPayload?.kind ?? null,
     metaPayload?.text ?? null,
-    metaPayload?.bytes == null ? null : Buffer.from(metaPayload.bytes.buffer, metaPayload.bytes.byteOffset, metaPayload.bytes.byteLength),
+    metaPayload?.bytes ?? null,
   ];
 }
+
