@@ -67,6 +67,16 @@ export const metadataColumn = (j: string): string => `CASE WHEN ${j}.meta_serial
     THEN json_build_array(${j}.meta_serializer_id, ${j}.meta_manifest, ${j}.meta_kind, ${j}.meta_text,
       encode(${j}.meta_bytes, 'hex')) END`;
 
+/**
+ * The guarantee of one writer per id, for the rows an INSERT into `streams AS s` proposes (the
+ * id, the call's highest and first sequence nrs for it): an id's row advances only where its
+ * highest is below the call's first, and only the ids that advanced are returned.
+ */
+const streamGuard = `ON CONFLICT (persistence_id) DO UPDATE
+        SET highest_sequence_nr = EXCLUDED.highest_sequence_nr, last_write_from = EXCLUDED.last_write_from
+        WHERE s.highest_sequence_nr < EXCLUDED.last_write_from
+      RETURNING persistence_id`;
+
 export function journalStatements(t: Tables): JournalStatements {
   /*
    * `advanced` takes each id's stream row lock in one order (byte order of the ids), so two calls
@@ -79,10 +89,7 @@ export function journalStatements(t: Tables): JournalStatements {
       INSERT INTO ${t.streams} AS s (persistence_id, highest_sequence_nr, last_write_from)
       SELECT persistence_id, max(sequence_nr), min(sequence_nr) FROM input
       GROUP BY persistence_id ORDER BY persistence_id COLLATE "C"
-      ON CONFLICT (persistence_id) DO UPDATE
-        SET highest_sequence_nr = EXCLUDED.highest_sequence_nr, last_write_from = EXCLUDED.last_write_from
-        WHERE s.highest_sequence_nr < EXCLUDED.last_write_from
-      RETURNING persistence_id
+      ${streamGuard}
     ),
     runs AS (
       INSERT INTO ${t.writerRuns} (persistence_id, first_sequence_nr, writer_uuid)
@@ -137,10 +144,7 @@ function oneRowStatements(t: Tables): Pick<JournalStatements, 'insertOne' | 'ins
     advanced AS (
       INSERT INTO ${t.streams} AS s (persistence_id, highest_sequence_nr, last_write_from)
       SELECT $1::text, $2::bigint, $2::bigint FROM lock
-      ON CONFLICT (persistence_id) DO UPDATE
-        SET highest_sequence_nr = EXCLUDED.highest_sequence_nr, last_write_from = EXCLUDED.last_write_from
-        WHERE s.highest_sequence_nr < EXCLUDED.last_write_from
-      RETURNING persistence_id
+      ${streamGuard}
     ),
     runs AS (
       INSERT INTO ${t.writerRuns} (persistence_id, first_sequence_nr, writer_uuid)

@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import { EventColumns, eventRow, payloadKind, type PayloadKind } from '../codec/index.js';
 import { inTransaction, typeParsers, type StoreContext } from '../database/index.js';
 import type { EventTypes } from './EventTypes.js';
-import type { JournalStatements } from './journalStatements.js';
+import type { JournalStatements, NamedStatement } from './journalStatements.js';
 import { checkWrite } from './validateWrite.js';
 import type { WriterRuns } from './WriterRuns.js';
 
@@ -244,14 +244,12 @@ async function sendRows(
     if (previous !== undefined) runs.wrote(previous);
   }
   if (columns.rows === 0) return [];
-  const statement = columns.tagged ? statements.insertTagged : statements.insert;
-  const result = await client.query<[string]>({
-    name: statement.name,
-    text: statement.text,
-    values: columns.values(),
-    rowMode: 'array',
-    types: typeParsers,
-  });
+  return insert(client, columns.tagged ? statements.insertTagged : statements.insert, columns.values());
+}
+
+/** Runs one of the journal's insert statements; returns the persistenceIds it refused. */
+async function insert(client: PoolClient, statement: NamedStatement, values: unknown[]): Promise<readonly string[]> {
+  const result = await client.query<[string]>({ name: statement.name, text: statement.text, values, rowMode: 'array', types: typeParsers });
   return result.rows.map(([pid]) => pid);
 }
 
@@ -273,15 +271,7 @@ async function sendRow(
   if (write === undefined || event === undefined || (refused.size > 0 && refused.has(write.persistenceId))) return [];
   const values = eventRow(event, runs.writerOf(event), batch.typeIds[chunk.firstEvent] as number);
   runs.wrote(event);
-  const statement = event.tags.length > 0 ? statements.insertOneTagged : statements.insertOne;
-  const result = await client.query<[string]>({
-    name: statement.name,
-    text: statement.text,
-    values,
-    rowMode: 'array',
-    types: typeParsers,
-  });
-  return result.rows.map(([pid]) => pid);
+  return insert(client, event.tags.length > 0 ? statements.insertOneTagged : statements.insertOne, values);
 }
 
 /** Events ready for `insertOnClient`: their types resolved, and committed, beforehand. */
