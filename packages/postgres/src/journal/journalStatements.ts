@@ -23,7 +23,8 @@ export interface JournalStatements {
   /**
    * The same for a batch of one event, its 13 columns as scalar parameters in the order of the
    * arrays: a lone writer's call, the usual one on a quiet service, skips unnesting 13 arrays,
-   * grouping and sorting (measured: about a quarter of the statement's time for one row).
+   * grouping and sorting, a measurable part of the statement's time for one row
+   * (bench/src/postgres/singleWrite.ts times a lone writer).
    */
   readonly insertOne: NamedStatement;
   readonly insertOneTagged: NamedStatement;
