@@ -28,4 +28,3 @@ export function eventRow(event: PersistentRepr, writer: string | null, typeId: n
     metaPayload?.bytes ?? null,
   ];
 }
-

@@ -225,7 +225,12 @@ async function sendRows(
   const { writes, typeIds } = batch;
   let rows = 0;
   for (let w = chunk.from; w < chunk.to; w++) rows += (writes[w] as AtomicWrite).events.length;
-  if (rows === 1) return sendRow(client, statements, batch, chunk, refused, runs);
+  if (rows === 1) {
+    // One event: the chunk is one write (an accepted write has events).
+    const write = writes[chunk.from] as AtomicWrite;
+    if (refused.size > 0 && refused.has(write.persistenceId)) return [];
+    return sendRow(client, statements, write.events[0] as PersistentRepr, typeIds[chunk.firstEvent] as number, runs);
+  }
   const columns = new EventColumns(rows);
   let event = chunk.firstEvent;
   for (let w = chunk.from; w < chunk.to; w++) {
@@ -254,22 +259,8 @@ async function insert(client: PoolClient, statement: NamedStatement, values: unk
 }
 
 /** `sendRows` for a chunk of one event: the one-row statement, with scalar parameters. */
-async function sendRow(
-  client: PoolClient,
-  statements: JournalStatements,
-  batch: Batch,
-  chunk: Chunk,
-  refused: ReadonlyMap<string, number>,
-  runs: RunRecorder,
-): Promise<readonly string[]> {
-  let write: AtomicWrite | undefined;
-  for (let w = chunk.from; w < chunk.to && write === undefined; w++) {
-    const candidate = batch.writes[w] as AtomicWrite;
-    if (candidate.events.length > 0) write = candidate;
-  }
-  const event = write?.events[0];
-  if (write === undefined || event === undefined || (refused.size > 0 && refused.has(write.persistenceId))) return [];
-  const values = eventRow(event, runs.writerOf(event), batch.typeIds[chunk.firstEvent] as number);
+function sendRow(client: PoolClient, statements: JournalStatements, event: PersistentRepr, typeId: number, runs: RunRecorder): Promise<readonly string[]> {
+  const values = eventRow(event, runs.writerOf(event), typeId);
   runs.wrote(event);
   return insert(client, event.tags.length > 0 ? statements.insertOneTagged : statements.insertOne, values);
 }
