@@ -73,13 +73,19 @@ export interface Effect<E, S> {
   onFailure<const R>(replyTo: ActorRef<R>, reply: (error: PersistFailure) => NoInfer<R>): Effect<E, S>;
 }
 
+// Most effects have no side effect or failure reply yet: one shared empty list each, not two new
+// arrays per command (effects only ever copy their lists, never change them).
+const noEvents: readonly never[] = Object.freeze([]);
+const noSideEffects: readonly never[] = Object.freeze([]);
+const noFailureReplies: readonly FailureReply[] = Object.freeze([]);
+
 /** @internal */
 export class EffectImpl<E, S> implements Effect<E, S> {
   constructor(
     readonly kind: EffectKind,
     readonly events: readonly E[],
     readonly sideEffects: readonly SideEffect<S>[],
-    readonly failureReplies: readonly FailureReply[] = [],
+    readonly failureReplies: readonly FailureReply[] = noFailureReplies,
   ) {}
 
   thenRun<S2 = S>(run: (state: S2) => void): Effect<E, S2> {
@@ -115,8 +121,8 @@ export class EffectImpl<E, S> implements Effect<E, S> {
   }
 }
 
-function effect<E, S>(kind: EffectKind, events: readonly E[] = []): Effect<E, S> {
-  return new EffectImpl<E, S>(kind, events, []);
+function effect<E, S>(kind: EffectKind, events: readonly E[] = noEvents): Effect<E, S> {
+  return new EffectImpl<E, S>(kind, events, noSideEffects);
 }
 
 export const Effect = {

@@ -7,6 +7,9 @@ import type { PersistentRepr, SerializedValue } from '../../spi/PersistentRepr.j
 import type { SelectedSnapshot } from '../../spi/SnapshotStore.js';
 import { EventNotSerializable, RecoveryFailed, SnapshotNotSerializable } from '../errors.js';
 
+/** The tags of an untagged event: one shared empty list, not an array per event. */
+const noTags: readonly string[] = Object.freeze([]);
+
 /**
  * Turns one actor's events and snapshots into what the stores keep, and back: event adapter,
  * manifest, tags, serializer. Reading failures become RecoveryFailed naming the sequence nr and
@@ -43,7 +46,7 @@ export class EventCodec<E> {
       payload,
       writerUuid: this.writerUuid,
       timestamp,
-      tags: this.tagger === undefined ? [] : this.tagger(event),
+      tags: this.tagger === undefined ? noTags : this.tagger(event),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { InternalMessage } from '../../../actor/internal/InternalMessage.js';
 import { RingQueue } from '../../../actor/internal/RingQueue.js';
+import type { PersistentRepr } from '../../../spi/PersistentRepr.js';
 import type { SnapshotMetadata, SnapshotSelectionCriteria } from '../../../spi/SnapshotStore.js';
 import { EventRejected, IllegalPersistenceOperation, JournalFailure, RecoveryFailed, type PersistFailure } from '../../errors.js';
 import type { PersistenceResponse } from '../../responses.js';
@@ -325,7 +326,8 @@ export class Running<C, E> implements Phase<C>, RunningApi<C, E> {
     this.nextSequenceNr += events.length;
     let slot: WriteSlot;
     try {
-      const reprs = events.map((event, i) => codec.encode(event, first + i, timestamp));
+      const reprs = new Array<PersistentRepr>(events.length);
+      for (let i = 0; i < events.length; i++) reprs[i] = codec.encode(events[i]!, first + i, timestamp);
       slot = new WriteSlot({ persistenceId, events: reprs }, events, first, options.onDone, options.onFailure);
     } catch (error) {
       // Not serializable: rejected here, reported in order with the writes before it.
