@@ -176,6 +176,18 @@ describe('SqliteJournal', () => {
     expect(await journal.readHighestSequenceNr('own', 0)).toBe(4);
   });
 
+  it('as the single writer, moves the recent index into the main one every indexMergeEvery events, a call at a time', async () => {
+    const { journal, path } = open({ indexMergeEvery: 4 });
+    for (let seq = 1; seq <= 10; seq++) expect(await journal.writeMessages([atomic('lone', seq)])).toEqual([undefined]);
+    const raw = rawConnection(path);
+    const count = (table: string) => raw.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
+    // Merged after orderings 4 and 8; 9 and 10 wait in the recent index.
+    expect(raw.prepare("SELECT value FROM journal_state WHERE name = 'index_merged_upto'").pluck().get()).toBe(8);
+    expect([count('event_index'), count('event_index_recent')]).toEqual([8, 2]);
+    expect(raw.prepare('SELECT ordering FROM events ORDER BY ordering').pluck().all()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect((await replayAll(journal, 'lone')).map((r) => r.sequenceNr)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
   it('stores a call of 1,000 AtomicWrites from 1,000 persistenceIds in one transaction', async () => {
     const { journal, path } = open({ writers: 'shared' });
     const blocker = rawConnection(path);

@@ -53,6 +53,18 @@ export interface SqliteJournalOptions extends SqliteConnectionOptions {
   readonly writers?: SqliteWriters;
 }
 
+/** Where the file's events end: its last ordering, and the last one moved into the main index. */
+interface Position {
+  readonly lastOrdering: number;
+  readonly mergedUpto: number;
+}
+
+/** What a write transaction leaves: the streams written, each with its highest sequence nr, and the file's position. */
+interface Stored {
+  readonly written: ReadonlyMap<number, number>;
+  readonly position: Position;
+}
+
 /** Largest value SQLite's INTEGER holds exactly in a JS number; stands in for `Infinity` bounds. */
 const MAX_BOUND = Number.MAX_SAFE_INTEGER;
 const DELETE_CHUNK = 10_000;
@@ -78,7 +90,7 @@ export class SqliteJournal implements Journal {
   readonly #names: NameLookup;
   #db: Database.Database | undefined;
   readonly #sql: JournalStatements;
-  readonly #writeTransaction: (writes: readonly AtomicWrite[], results: (Error | undefined)[]) => ReadonlyMap<number, number>;
+  readonly #writeTransaction: (writes: readonly AtomicWrite[], results: (Error | undefined)[]) => Stored;
   readonly #deleteChunk: (streamId: number, to: number) => number;
   #reader: SqliteJournalReader | undefined;
   readonly #lock: WriterLock | undefined;
@@ -89,6 +101,12 @@ export class SqliteJournal implements Journal {
    * stream and call.
    */
   readonly #committedHighest: Map<number, number> | undefined;
+  /**
+   * The file's last ordering and how far its recent index is merged, as the last commit left
+   * them; kept on the same terms as `#committedHighest` (a delete changes neither: the ordering
+   * floor keeps the last ordering). Saves two queries per call, a lone writer's most.
+   */
+  #committedPosition: Position | undefined;
 
   constructor(options: SqliteJournalOptions) {
     const connection = resolveConnectionOptions(options, { cacheSizeMiB: 64, mmapSizeMiB: 0 });
@@ -146,11 +164,12 @@ export class SqliteJournal implements Journal {
     const results = writes.map((write) => validateWrite(write, this.#maxPayloadBytes));
     if (results.every((result, i) => result !== undefined || writes[i]!.events.length === 0)) return results;
     try {
-      const written = this.#writeTransaction(writes, results);
+      const stored = this.#writeTransaction(writes, results);
       for (const ids of [this.#streamIds, this.#tagIds, this.#writerIds, this.#manifestIds]) ids.commit();
-      this.#rememberHighest(written);
+      this.#remember(stored);
     } catch (error) {
       for (const ids of [this.#streamIds, this.#tagIds, this.#writerIds, this.#manifestIds]) ids.rollback();
+      this.#committedPosition = undefined;
       throw this.#writeFailure(writes, error);
     }
     return results;
@@ -237,18 +256,24 @@ export class SqliteJournal implements Journal {
     }
   }
 
-  /** After a commit: the highest sequence nr of each stream `written`, up to ID_CACHE_ENTRIES streams. */
-  #rememberHighest(written: ReadonlyMap<number, number>): void {
+  /**
+   * After a commit, when this journal is the file's one writer: the highest sequence nr of each
+   * stream written (up to ID_CACHE_ENTRIES streams), and the file's position.
+   */
+  #remember(stored: Stored): void {
     const cache = this.#committedHighest;
     if (cache === undefined) return;
+    const { written } = stored;
     if (cache.size + written.size > ID_CACHE_ENTRIES) cache.clear();
     for (const [streamId, highest] of written) cache.set(streamId, highest);
+    this.#committedPosition = stored.position;
   }
 
-  /** The streams written, each with its highest sequence nr once the transaction commits. */
-  #storeAll(writes: readonly AtomicWrite[], results: (Error | undefined)[]): ReadonlyMap<number, number> {
+  /** The streams written, each with its highest sequence nr, and the file's position once the transaction commits. */
+  #storeAll(writes: readonly AtomicWrite[], results: (Error | undefined)[]): Stored {
     const sql = this.#sql;
-    const firstOrdering = sql.readLastOrdering.get()! + 1;
+    const known = this.#committedHighest === undefined ? undefined : this.#committedPosition;
+    const firstOrdering = (known?.lastOrdering ?? sql.readLastOrdering.get()!) + 1;
     let ordering = firstOrdering;
     // Rows wait here until ROWS_PER_INSERT of them go in with one statement.
     let eventRows: unknown[] = [];
@@ -298,13 +323,14 @@ export class SqliteJournal implements Journal {
       sql.addRecentIndex.run(indexRows.slice(row * INDEX_PARAMS, (row + 1) * INDEX_PARAMS));
     }
     const lastOrdering = ordering - 1;
-    if (lastOrdering < firstOrdering) return written;
-    if (lastOrdering - sql.readMergedUpto.get()! >= this.#indexMergeEvery) {
+    let mergedUpto = known?.mergedUpto ?? sql.readMergedUpto.get()!;
+    if (lastOrdering >= firstOrdering && lastOrdering - mergedUpto >= this.#indexMergeEvery) {
       sql.mergeIndex.run();
       sql.clearRecentIndex.run();
       sql.writeMergedUpto.run(lastOrdering);
+      mergedUpto = lastOrdering;
     }
-    return written;
+    return { written, position: { lastOrdering, mergedUpto } };
   }
 
   #deleteOldest(streamId: number, to: number): number {
