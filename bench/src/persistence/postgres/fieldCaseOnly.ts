@@ -1,6 +1,7 @@
 /**
  * Recovery on PostgreSQL of two builds side by side: the field case (every actor of
- * `fieldCase(10,000, 1,700,000)` recovered, no snapshots) and one actor with 1,000,000 events next
+ * `fieldCase(10,000, 1,700,000)` recovered, no snapshots, next to a raw read of every stream from
+ * the journal's table, 50 at a time on 10 connections) and one actor with 1,000,000 events next
  * to a raw cursor read of the same rows. The data is written once into fixed schemas and kept, so
  * that several builds recover the very same rows; runs of the builds interleave, each recovery in
  * a fresh process of that build.
@@ -88,10 +89,12 @@ async function run(repos: readonly string[]): Promise<void> {
   const only = process.env['ONLY'];
   const fieldJob: RecoveryJob = { kind: 'engram', url: postgresUrl, schema: fieldSchema, ids: { fieldActors: actors, fieldTotal: total }, expectedEvents: total };
   const oneJob: RecoveryJob = { kind: 'engram', url: postgresUrl, schema: oneSchema, ids: { one: onePid }, expectedEvents: oneEvents };
+  const rawFieldJob: RecoveryJob = { kind: 'rawField', url: postgresUrl, schema: fieldSchema, ids: fieldJob.ids, concurrency: 50, poolSize: 10 };
   const rawJob: RecoveryJob = { kind: 'raw', url: postgresUrl, schema: rawSchema, persistenceId: onePid, columns: 'all fields', pageSize: 2_000 };
   const field = new Map<string, number[]>(repos.map((r) => [r, []]));
   const one = new Map<string, number[]>(repos.map((r) => [r, []]));
   const raw: number[] = [];
+  const rawField: number[] = [];
   for (let rep = 1; rep <= reps; rep++) {
     for (const repo of repos) {
       if (only === undefined || only === 'field') {
@@ -107,6 +110,12 @@ async function run(repos: readonly string[]): Promise<void> {
         console.log(`rep ${rep} ${repo} 1M actor: ${Math.round(figure.eventsPerSecond)} events/s (${figure.seconds.toFixed(2)} s); load ${load()}`);
       }
     }
+    if (only === undefined || only === 'field') {
+      const result = await inProcessOf(repos[0]!, rawFieldJob);
+      const figure = result.figure as ReadFigure;
+      rawField.push(figure.seconds);
+      console.log(`rep ${rep} raw read of every stream: ${figure.seconds.toFixed(2)} s, ${figure.rows} rows, cpu ${cpuMs(result.cpu)}; load ${load()}`);
+    }
     if (only === undefined || only === 'one') {
       const result = await inProcessOf(repos[0]!, rawJob);
       const figure = result.figure as ReadFigure;
@@ -116,6 +125,7 @@ async function run(repos: readonly string[]): Promise<void> {
   }
   const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   console.log('\nmedians');
+  if (rawField.length > 0) console.log(`raw read of every stream: ${median(rawField).toFixed(2)} s (runs ${rawField.map((s) => s.toFixed(2)).join(', ')})`);
   const rawMedian = median(raw);
   for (const repo of repos) {
     const f = field.get(repo)!;

@@ -9,7 +9,9 @@ import type { RawColumns, ReadFigure } from './RawTable.js';
 export type RecoveryJob =
   | { readonly kind: 'engram'; readonly url: string; readonly schema: string; readonly ids: IdsOf; readonly expectedEvents: number }
   | { readonly kind: 'raw'; readonly url: string; readonly schema: string; readonly persistenceId: string; readonly columns: RawColumns; readonly pageSize: number }
-  | { readonly kind: 'emmett'; readonly url: string; readonly stream: string; readonly expectedEvents: number };
+  | { readonly kind: 'emmett'; readonly url: string; readonly stream: string; readonly expectedEvents: number }
+  /** The field case's streams read raw from the journal's table, `concurrency` at a time on a pool of `poolSize`. */
+  | { readonly kind: 'rawField'; readonly url: string; readonly schema: string; readonly ids: IdsOf; readonly concurrency: number; readonly poolSize: number };
 
 /** Which actors to recover: one id, or every actor of the field case (regenerated, it is deterministic). */
 export type IdsOf = { readonly one: string } | { readonly fieldActors: number; readonly fieldTotal: number };
@@ -21,7 +23,7 @@ export interface Measured<T> {
 
 export type JobResult<J extends RecoveryJob> = J extends { kind: 'engram' }
   ? Measured<RecoveryFigure>
-  : J extends { kind: 'raw' }
+  : J extends { kind: 'raw' } | { kind: 'rawField' }
     ? Measured<ReadFigure>
     : Measured<AggregateFigure>;
 

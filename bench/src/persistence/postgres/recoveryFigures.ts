@@ -88,6 +88,8 @@ export interface FieldFigures {
   readonly actors: number;
   readonly total: number;
   readonly withoutSnapshots: Measured<RecoveryFigure>;
+  /** The same rows read raw from the journal's table, as many streams at a time on as many connections as Engram's defaults. */
+  readonly raw: Measured<ReadFigure>;
   readonly withSnapshots: Measured<RecoveryFigure>;
 }
 
@@ -107,12 +109,15 @@ export async function fieldFigures(schemas: BenchSchemas, actors: number, total:
     const recoverEvery = () =>
       inFreshProcess({ kind: 'engram', url: schemas.url, schema, ids: { fieldActors: actors, fieldTotal: total }, expectedEvents: total });
     const withoutSnapshots = medianBy(await repeat(reps, recoverEvery), (r) => -r.figure.seconds);
+    const readRaw = () =>
+      inFreshProcess({ kind: 'rawField', url: schemas.url, schema, ids: { fieldActors: actors, fieldTotal: total }, concurrency: 50, poolSize: 10 });
+    const raw = medianBy(await repeat(reps, readRaw), (r) => -r.figure.seconds);
     const snapshots = new PostgresSnapshotStore({ connectionString: schemas.url, schema });
     await fillFieldSnapshots(snapshots, field, snapshotEvery, 16);
     await snapshots.close();
     await schemas.vacuum(schema);
     const withSnapshots = medianBy(await repeat(reps, recoverEvery), (r) => -r.figure.seconds);
-    return { description: field.description, actors, total, withoutSnapshots, withSnapshots };
+    return { description: field.description, actors, total, withoutSnapshots, raw, withSnapshots };
   } finally {
     await schemas.drop(schema);
   }

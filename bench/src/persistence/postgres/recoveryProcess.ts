@@ -9,6 +9,7 @@ import { CpuMeter } from './CpuMeter.js';
 import { emmettAggregate, emmettStoreFor } from './emmett.js';
 import { engramPostgres } from './engramStores.js';
 import type { Measured, RecoveryJob } from './freshProcess.js';
+import { rawFieldRead } from './rawFieldRead.js';
 import { RawTable } from './RawTable.js';
 
 async function run(job: RecoveryJob): Promise<Measured<unknown>> {
@@ -25,6 +26,17 @@ async function run(job: RecoveryJob): Promise<Measured<unknown>> {
       try {
         const table = RawTable.existing(pool, job.schema);
         const { result, cpu } = await CpuMeter.around(() => table.cursorRead(job.persistenceId, job.columns, job.pageSize));
+        return { figure: result, cpu };
+      } finally {
+        await pool.end();
+      }
+    }
+    case 'rawField': {
+      const pool = new pg.Pool({ connectionString: job.url, max: job.poolSize });
+      pool.on('error', () => {});
+      try {
+        const ids = 'one' in job.ids ? [job.ids.one] : fieldCase(job.ids.fieldActors, job.ids.fieldTotal).ids;
+        const { result, cpu } = await CpuMeter.around(() => rawFieldRead(pool, job.schema, ids, job.concurrency));
         return { figure: result, cpu };
       } finally {
         await pool.end();
