@@ -59,10 +59,13 @@ interface Position {
   readonly mergedUpto: number;
 }
 
-/** What a write transaction leaves: the streams written, each with its highest sequence nr, and the file's position. */
+/**
+ * What a write transaction leaves: the streams written, each with its highest sequence nr, and
+ * the file's position (undefined when the call wrote nothing and the position was not read).
+ */
 interface Stored {
   readonly written: ReadonlyMap<number, number>;
-  readonly position: Position;
+  readonly position: Position | undefined;
 }
 
 /** Largest value SQLite's INTEGER holds exactly in a JS number; stands in for `Infinity` bounds. */
@@ -266,13 +269,14 @@ export class SqliteJournal implements Journal {
     const { written } = stored;
     if (cache.size + written.size > ID_CACHE_ENTRIES) cache.clear();
     for (const [streamId, highest] of written) cache.set(streamId, highest);
-    this.#committedPosition = stored.position;
+    if (stored.position !== undefined) this.#committedPosition = stored.position;
   }
 
   /** The streams written, each with its highest sequence nr, and the file's position once the transaction commits. */
   #storeAll(writes: readonly AtomicWrite[], results: (Error | undefined)[]): Stored {
     const sql = this.#sql;
-    const known = this.#committedHighest === undefined ? undefined : this.#committedPosition;
+    // Only ever set for the file's one writer (#remember).
+    const known = this.#committedPosition;
     const firstOrdering = (known?.lastOrdering ?? sql.readLastOrdering.get()!) + 1;
     let ordering = firstOrdering;
     // Rows wait here until ROWS_PER_INSERT of them go in with one statement.
@@ -323,8 +327,9 @@ export class SqliteJournal implements Journal {
       sql.addRecentIndex.run(indexRows.slice(row * INDEX_PARAMS, (row + 1) * INDEX_PARAMS));
     }
     const lastOrdering = ordering - 1;
+    if (lastOrdering < firstOrdering) return { written, position: known };
     let mergedUpto = known?.mergedUpto ?? sql.readMergedUpto.get()!;
-    if (lastOrdering >= firstOrdering && lastOrdering - mergedUpto >= this.#indexMergeEvery) {
+    if (lastOrdering - mergedUpto >= this.#indexMergeEvery) {
       sql.mergeIndex.run();
       sql.clearRecentIndex.run();
       sql.writeMergedUpto.run(lastOrdering);
