@@ -10,11 +10,11 @@
  * `engramWriteRate` (every commit since the bench had it). Prints each run and the medians.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { postgresUrl } from '../postgres/common.js';
+import { tempDir } from '../sqlite/workload.js';
+import { medianBy } from './postgres/median.js';
 
 interface Run {
   readonly rate: number;
@@ -33,12 +33,12 @@ async function child(store: string, repo: string): Promise<Run> {
   let figure: { rate: number; calls: number };
   if (store === 'sqlite') {
     const { SqliteJournal, SqliteSnapshotStore } = await from('packages/sqlite/dist/index.js');
-    const dir = mkdtempSync(join(tmpdir(), 'engram-builds-ab-'));
+    const tmp = tempDir('builds-ab');
     try {
-      const path = join(dir, 'engram.db');
+      const path = join(tmp.dir, 'engram.db');
       figure = await engramWriteRate(shape, () => ({ journal: new SqliteJournal({ path }), snapshotStore: new SqliteSnapshotStore({ path }) }));
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      tmp.remove();
     }
   } else {
     const { BenchSchemas } = await from('bench/dist/persistence/postgres/BenchSchemas.js');
@@ -67,8 +67,6 @@ function inChild(store: string, repo: string): Promise<Run> {
   });
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-
 const args = process.argv.slice(2);
 if (args[0] === '--child') {
   console.log(JSON.stringify(await child(args[1]!, args[2]!)));
@@ -89,6 +87,8 @@ if (args[0] === '--child') {
   }
   console.log(`\n${store}, ${shape.name}, ${shape.perActor} commands each, medians of ${rounds}:`);
   for (const [repo, list] of runs) {
-    console.log(`${repo}: ${Math.round(median(list.map((r) => r.rate)))} ev/s, ${median(list.map((r) => r.cpuUsPerEvent)).toFixed(1)} µs CPU/event`);
+    const rate = medianBy(list, (r) => r.rate).rate;
+    const cpu = medianBy(list, (r) => r.cpuUsPerEvent).cpuUsPerEvent;
+    console.log(`${repo}: ${Math.round(rate)} ev/s, ${cpu.toFixed(1)} µs CPU/event`);
   }
 }

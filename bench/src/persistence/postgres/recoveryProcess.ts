@@ -8,14 +8,19 @@ import { recoverAllFrom } from '../recoverAll.js';
 import { CpuMeter } from './CpuMeter.js';
 import { emmettAggregate, emmettStoreFor } from './emmett.js';
 import { engramPostgres } from './engramStores.js';
-import type { Measured, RecoveryJob } from './freshProcess.js';
+import type { IdsOf, Measured, RecoveryJob } from './freshProcess.js';
 import { rawFieldRead } from './rawFieldRead.js';
 import { RawTable } from './RawTable.js';
+
+/** The persistenceIds a job names: its one id, or every actor of the field case. */
+function idsOf(ids: IdsOf): readonly string[] {
+  return 'one' in ids ? [ids.one] : fieldCase(ids.fieldActors, ids.fieldTotal).ids;
+}
 
 async function run(job: RecoveryJob): Promise<Measured<unknown>> {
   switch (job.kind) {
     case 'engram': {
-      const ids = 'one' in job.ids ? [job.ids.one] : fieldCase(job.ids.fieldActors, job.ids.fieldTotal).ids;
+      const ids = idsOf(job.ids);
       const meter = new CpuMeter();
       const figure = await recoverAllFrom(() => engramPostgres(job.url, job.schema), ids, { expectedEvents: job.expectedEvents }, meter);
       return { figure, cpu: meter.figure };
@@ -35,7 +40,7 @@ async function run(job: RecoveryJob): Promise<Measured<unknown>> {
       const pool = new pg.Pool({ connectionString: job.url, max: job.poolSize });
       pool.on('error', () => {});
       try {
-        const ids = 'one' in job.ids ? [job.ids.one] : fieldCase(job.ids.fieldActors, job.ids.fieldTotal).ids;
+        const ids = idsOf(job.ids);
         const { result, cpu } = await CpuMeter.around(() => rawFieldRead(pool, job.schema, ids, job.concurrency));
         return { figure: result, cpu };
       } finally {
